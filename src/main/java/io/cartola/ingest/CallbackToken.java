@@ -1,0 +1,108 @@
+package io.cartola.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.cartola.config.CartolaConfig;
+
+/**
+ * The token fetch appends to the CallbackUrl, because Khipu does not sign its callbacks:
+ * {@code <account>.<issued epoch seconds>.<nonce>.<HMAC-SHA256 of the first three>}, all URL-safe.
+ * The webhook recomputes the HMAC in constant time and enforces an age limit; the nonce makes each
+ * token single-use (see {@link CallbackService}).
+ */
+@ApplicationScoped
+public class CallbackToken {
+
+    static final String ALGORITHM = "HmacSHA256";
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9-]{1,20}\\.[0-9]{1,12}\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{43}");
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretKeySpec key;
+    private final Duration maxAge;
+    private final Clock clock;
+
+    @Inject
+    public CallbackToken(CartolaConfig config, Clock clock) {
+        this(config.callback().secret().orElse(""), config.callback().maxAge(), clock);
+    }
+
+    public CallbackToken(String secret, Duration maxAge, Clock clock) {
+        // an empty key is refused by the JDK; ConfigCheck has already reported a missing secret
+        this.key = secret.isEmpty() ? null : new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+        this.maxAge = maxAge;
+        this.clock = clock;
+    }
+
+    /** What a valid token vouches for. */
+    public record Claims(String account, Instant issuedAt, String nonce) {
+    }
+
+    /** 16 random bytes, URL-safe: the request id and the token's nonce. */
+    public static String newNonce() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return B64.encodeToString(bytes);
+    }
+
+    public String issue(String account, Instant issuedAt, String nonce) {
+        String payload = account + "." + issuedAt.getEpochSecond() + "." + nonce;
+        return payload + "." + B64.encodeToString(mac(payload));
+    }
+
+    /** Returns the claims of a genuine, unexpired token; otherwise throws with the reason. */
+    public Claims verify(String token) {
+        if (token == null || token.isEmpty()) {
+            throw new CallbackRejectedException(401, "callback token missing (query parameter t)");
+        }
+        if (token.length() > 200 || !SHAPE.matcher(token).matches()) {
+            throw new CallbackRejectedException(401, "callback token malformed");
+        }
+        int lastDot = token.lastIndexOf('.');
+        String payload = token.substring(0, lastDot);
+        byte[] given = token.substring(lastDot + 1).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = B64.encode(mac(payload));
+        if (!MessageDigest.isEqual(expected, given)) {
+            throw new CallbackRejectedException(401, "callback token signature invalid");
+        }
+        String[] parts = payload.split("\\.");
+        Instant issuedAt = Instant.ofEpochSecond(Long.parseLong(parts[1]));
+        Instant now = clock.instant();
+        if (issuedAt.isAfter(now.plus(CLOCK_SKEW))) {
+            throw new CallbackRejectedException(401, "callback token issued in the future");
+        }
+        if (issuedAt.plus(maxAge).isBefore(now)) {
+            throw new CallbackRejectedException(401, "callback token expired (older than " + maxAge + ")");
+        }
+        return new Claims(parts[0], issuedAt, parts[2]);
+    }
+
+    private byte[] mac(String payload) {
+        if (key == null) {
+            throw new IllegalStateException("cartola.callback.secret is not set");
+        }
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

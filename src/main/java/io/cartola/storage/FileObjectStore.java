@@ -1,0 +1,141 @@
+package io.cartola.storage;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keys as paths under a directory: the local default. Each object is written to a temporary file
+ * first and then linked (create) or atomically moved (replace) into place, so readers see it whole
+ * or not at all. Versions are content hashes; {@code replace} is atomic within one process.
+ */
+public class FileObjectStore implements ObjectStore {
+
+    private final Path root;
+    private final ConcurrentHashMap<Path, Object> locks = new ConcurrentHashMap<>();
+
+    public FileObjectStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public boolean create(String key, byte[] bytes, String contentType) {
+        Path target = resolve(key);
+        Path tmp = null;
+        try {
+            tmp = writeTemp(target, bytes);
+            try {
+                // a hard link fails atomically if the target exists: create-new semantics for the whole file
+                Files.createLink(target, tmp);
+                return true;
+            } catch (FileAlreadyExistsException exists) {
+                return false;
+            } catch (UnsupportedOperationException noLinks) {
+                synchronized (lock(target)) {
+                    if (Files.exists(target)) {
+                        return false;
+                    }
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("could not write " + key, e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    @Override
+    public boolean replace(String key, byte[] bytes, String contentType, String expectedVersion) {
+        Path target = resolve(key);
+        synchronized (lock(target)) {
+            String current = read(key).map(Stored::version).orElse(null);
+            if (expectedVersion == null ? current != null : !expectedVersion.equals(current)) {
+                return false;
+            }
+            Path tmp = null;
+            try {
+                tmp = writeTemp(target, bytes);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return true;
+            } catch (IOException e) {
+                throw new StorageException("could not write " + key, e);
+            } finally {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    @Override
+    public Optional<Stored> read(String key) {
+        Path target = resolve(key);
+        try {
+            byte[] bytes = Files.readAllBytes(target);
+            return Optional.of(new Stored(bytes, sha256(bytes)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("could not read " + key, e);
+        }
+    }
+
+    private Path resolve(String key) {
+        Path path = root.resolve(key).normalize();
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw new IllegalArgumentException("key outside the storage directory: " + key);
+        }
+        return path;
+    }
+
+    private Object lock(Path path) {
+        return locks.computeIfAbsent(path, p -> new Object());
+    }
+
+    private static Path writeTemp(Path target, byte[] bytes) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try (var channel = Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(bytes));
+            ((java.nio.channels.FileChannel) channel).force(true);
+        }
+        return tmp;
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp != null) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a leftover hidden .tmp file is harmless
+            }
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

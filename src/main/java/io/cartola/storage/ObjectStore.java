@@ -1,0 +1,25 @@
+package io.cartola.storage;
+
+import java.util.Optional;
+
+/**
+ * The little cartola needs from object storage. Every write is all-or-nothing: an object is either
+ * complete or absent, never half-written.
+ */
+public interface ObjectStore {
+
+    /** Writes {@code bytes} only if nothing is stored at {@code key}; false if something already was. */
+    boolean create(String key, byte[] bytes, String contentType);
+
+    /**
+     * Writes {@code bytes} only if the object is still the version read before ({@code null}: still
+     * absent); false if it changed meanwhile, so the caller can read again and merge.
+     */
+    boolean replace(String key, byte[] bytes, String contentType, String expectedVersion);
+
+    Optional<Stored> read(String key);
+
+    /** An object's bytes and an opaque version for {@link #replace}. */
+    record Stored(byte[] bytes, String version) {
+    }
+}

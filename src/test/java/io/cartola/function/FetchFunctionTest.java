@@ -1,0 +1,315 @@
+package io.cartola.function;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.cartola.testing.KhipuStandIn.json;
+import static io.cartola.testing.KhipuStandIn.request;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.cartola.testing.Accounts;
+import io.cartola.testing.Envelopes;
+import io.cartola.testing.FetchProfile;
+import io.cartola.testing.KhipuStandIn;
+import io.cartola.testing.Lambda;
+import io.cartola.testing.S3Objects;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/** The fetch function invoked as Lambda invokes it, against WireMock (Khipu) and S3Mock (S3). */
+@QuarkusTest
+@TestProfile(FetchProfile.class)
+class FetchFunctionTest {
+
+    // exact decimals, as a data lake reader would use
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    final KhipuStandIn khipu = KhipuStandIn.get();
+    final S3Objects s3 = new S3Objects();
+
+    static String today() {
+        return LocalDate.now(ZoneId.of("America/Santiago")).toString();
+    }
+
+    static String schedulerInput(String mode, String... accounts) {
+        return "{\"accounts\":[" + String.join(",", List.of(accounts).stream().map(a -> "\"" + a + "\"").toList())
+                + "],\"mode\":\"" + mode + "\"}";
+    }
+
+    JsonPath fetch(String event) {
+        return Lambda.invoke(event).then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void syncFetchOfOneAccountStoresRawViewAndRecord() throws Exception {
+        String account = Accounts.fresh();
+        String envelope = Envelopes.ok("op-sync-1", Envelopes.transaction("tx-1", "\"1234.50\"", "pago 1"),
+                Envelopes.transaction("tx-2", "990", "pago 2"));
+        khipu.answer(account, envelope);
+
+        JsonPath result = fetch(schedulerInput("sync", account));
+
+        assertEquals("sync", result.getString("mode"));
+        assertEquals(1, result.getInt("stored"));
+        assertEquals("****" + account.substring(8), result.getString("accounts[0].account"));
+        assertEquals("STORED", result.getString("accounts[0].outcome"));
+        assertEquals("op-sync-1", result.getString("accounts[0].operationId"));
+        assertEquals(2, result.getInt("accounts[0].transactions"));
+        assertFalse(Lambda.invoke(schedulerInput("sync", account)).asString().contains(account), "full account in output");
+
+        String prefix = "btgpactual.cl/account=" + account + "/date=" + today() + "/";
+        assertEquals(envelope, s3.text("raw/" + prefix + "op-sync-1.json").orElseThrow(), "raw bytes as sent");
+        List<String> lines = s3.text("view/" + prefix + "transactions.jsonl").orElseThrow().lines().toList();
+        assertEquals(2, lines.size());
+        JsonNode first = JSON.readTree(lines.get(0));
+        assertEquals("tx-1", first.get("TransactionId").asText());
+        assertEquals("1234.50", first.get("Amount").get("Amount").decimalValue().toPlainString());
+        assertEquals("2017-07-22T00:00:00-04:00", first.get("BookingDateTime").asText());
+        assertEquals("op-sync-1", first.get("OperationId").asText());
+        assertEquals("990", JSON.readTree(lines.get(1)).get("Amount").get("Amount").decimalValue().toPlainString());
+
+        JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
+                + result.getString("accounts[0].requestId") + ".result"));
+        assertEquals("COMPLETED", record.get("state").asText());
+        assertEquals(2, record.get("transactions").asInt());
+
+        LoggedRequest sent = khipu.requests(account).get(0);
+        assertEquals("test-api-key-0123456789", sent.getHeader("x-api-key"));
+        assertFalse(sent.containsHeader("Authorization"), "never both credentials");
+        JsonNode body = JSON.readTree(sent.getBodyAsString());
+        assertEquals(account, body.at("/RequestData/AccountNumber").asText());
+        assertTrue(body.path("CallbackUrl").isMissingNode(), "sync sends no CallbackUrl");
+    }
+
+    @Test
+    void syncFetchOfSeveralAccountsStoresEachAndKeepsOrder() {
+        List<String> accounts = List.of(Accounts.fresh(), Accounts.fresh(), Accounts.fresh());
+        for (int i = 0; i < accounts.size(); i++) {
+            khipu.answer(accounts.get(i), Envelopes.ok("op-many-" + i, Envelopes.transactions(i + 1, "m" + i + "-")));
+        }
+
+        JsonPath result = fetch(schedulerInput("sync", accounts.toArray(String[]::new)));
+
+        assertEquals(3, result.getInt("stored"));
+        for (int i = 0; i < accounts.size(); i++) {
+            assertEquals("op-many-" + i, result.getString("accounts[" + i + "].operationId"));
+            assertEquals(i + 1, result.getInt("accounts[" + i + "].transactions"));
+            String view = s3.text("view/btgpactual.cl/account=" + accounts.get(i) + "/date=" + today() + "/transactions.jsonl")
+                    .orElseThrow();
+            assertEquals(i + 1, view.lines().count());
+        }
+    }
+
+    @Test
+    void asyncFetchSendsASignedCallbackUrlAndRecordsTheAcceptedOperation() throws Exception {
+        String account = Accounts.fresh();
+        khipu.accept(account, "op-async-1");
+
+        JsonPath result = fetch(schedulerInput("async", account));
+
+        assertEquals("ACCEPTED", result.getString("accounts[0].outcome"));
+        assertEquals("op-async-1", result.getString("accounts[0].operationId"));
+        String callbackUrl = JSON.readTree(khipu.requests(account).get(0).getBodyAsString()).get("CallbackUrl").asText();
+        assertTrue(callbackUrl.startsWith("https://webhook.example.test/?t=" + account + "."), callbackUrl);
+        assertTrue(callbackUrl.length() <= 255);
+        String requestId = result.getString("accounts[0].requestId");
+        assertTrue(callbackUrl.contains("." + requestId + "."), "the token's nonce is the request id");
+        JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/" + requestId + ".accepted"));
+        assertEquals("ACCEPTED", record.get("state").asText());
+        assertEquals("op-async-1", record.get("operationId").asText());
+        assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty(), "nothing to store until the callback");
+    }
+
+    @Test
+    void anEmptyEventFetchesTheConfiguredAccountsAsynchronously() {
+        khipu.accept("000011887755", "op-default-1");
+        khipu.accept("000022334455", "op-default-2");
+
+        JsonPath result = fetch("{}");
+
+        assertEquals("async", result.getString("mode"));
+        assertEquals(2, result.getInt("accepted"));
+        assertEquals(List.of("****7755", "****4455"), result.getList("accounts.account"));
+    }
+
+    @Test
+    void statusErrorIsRecordedAndRetriedOnlyAsItsTypeAllows() throws Exception {
+        String doNotRetry = Accounts.fresh();
+        String wait = Accounts.fresh();
+        String unknown = Accounts.fresh();
+        khipu.answer(doNotRetry, Envelopes.error("op-e1", "E401", "DO_NOT_RETRY", "Cuenta no existe"));
+        khipu.answer(wait, Envelopes.error("op-e2", "E201", "WAIT_4_HOURS_BEFORE_RETRY", "Banco no disponible"));
+        khipu.answer(unknown, Envelopes.error("op-e3", "F000", "SOMETHING_NEW", "?"));
+
+        JsonPath result = fetch(schedulerInput("sync", doNotRetry, wait, unknown));
+
+        assertEquals(3, result.getInt("failed"));
+        assertEquals(List.of("E401", "E201", "F000"), result.getList("accounts.errorCode"));
+        assertEquals(List.of("DO_NOT_RETRY", "WAIT_4_HOURS_BEFORE_RETRY", "SOMETHING_NEW"), result.getList("accounts.errorType"));
+        for (String account : List.of(doNotRetry, wait, unknown)) {
+            assertEquals(1, khipu.requests(account).size(), "not retried");
+        }
+        JsonNode waitRecord = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
+                + result.getString("accounts[1].requestId") + ".result"));
+        assertEquals("FAILED", waitRecord.get("state").asText());
+        assertEquals("Banco no disponible", waitRecord.get("errorDescription").asText());
+        assertTrue(waitRecord.hasNonNull("retryNotBefore"));
+        assertTrue(s3.text("raw/btgpactual.cl/account=" + wait + "/date=" + today() + "/op-e2.json").isPresent(),
+                "the error answer is kept as sent");
+        assertTrue(s3.keys("view/btgpactual.cl/account=" + wait).isEmpty(), "no view for an error");
+    }
+
+    @Test
+    void retryImmediatelyIsRetriedUntilKhipuAnswers() {
+        String account = Accounts.fresh();
+        khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(200, Envelopes.error("op-r1", "T000", "RETRY_IMMEDIATELY", "timeout banco")))
+                .willSetStateTo("second"));
+        khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs("second")
+                .willReturn(json(200, Envelopes.ok("op-r2", Envelopes.transactions(1, "r")))));
+
+        JsonPath result = fetch(schedulerInput("sync", account));
+
+        assertEquals("STORED", result.getString("accounts[0].outcome"));
+        assertEquals("op-r2", result.getString("accounts[0].operationId"));
+        assertEquals(2, khipu.requests(account).size());
+    }
+
+    @Test
+    void unauthorizedIsAConfigurationErrorAndIsNotRetried() {
+        String account = Accounts.fresh();
+        khipu.stub(request(account, false).willReturn(json(401, "{\"message\":\"invalid api key\"}")));
+
+        JsonPath result = fetch(schedulerInput("sync", account));
+
+        assertEquals("FAILED", result.getString("accounts[0].outcome"));
+        assertEquals("HTTP_401", result.getString("accounts[0].errorCode"));
+        assertTrue(result.getString("accounts[0].message").contains("cartola.khipu.api-key"));
+        assertEquals(1, khipu.requests(account).size());
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithBackoffThenSucceed() {
+        String account = Accounts.fresh();
+        khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(503, "{}")).willSetStateTo("second"));
+        khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs("second")
+                .willReturn(json(200, Envelopes.ok("op-503", Envelopes.transactions(2, "s")))));
+
+        JsonPath result = fetch(schedulerInput("sync", account));
+
+        assertEquals("STORED", result.getString("accounts[0].outcome"));
+        assertEquals(2, khipu.requests(account).size());
+    }
+
+    @Test
+    void persistentServerErrorsEndAsARecordedFailureAfterBoundedRetries() throws Exception {
+        String account = Accounts.fresh();
+        khipu.stub(request(account, false).willReturn(json(500, "{}")));
+
+        JsonPath result = fetch(schedulerInput("sync", account));
+
+        assertEquals("FAILED", result.getString("accounts[0].outcome"));
+        assertEquals("HTTP_500", result.getString("accounts[0].errorCode"));
+        assertEquals(4, khipu.requests(account).size(), "one attempt and three retries");
+        JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
+                + result.getString("accounts[0].requestId") + ".result"));
+        assertEquals("HTTP_500", record.get("errorCode").asText());
+    }
+
+    @Test
+    void tooManyRequestsWaitsAsRetryAfterSays() {
+        String account = Accounts.fresh();
+        khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(429, "{}").withHeader("Retry-After", "1")).willSetStateTo("second"));
+        khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs("second")
+                .willReturn(json(200, Envelopes.ok("op-429"))));
+
+        long start = System.nanoTime();
+        JsonPath result = fetch(schedulerInput("sync", account));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertEquals("STORED", result.getString("accounts[0].outcome"));
+        assertEquals(0, result.getInt("accounts[0].transactions"));
+        assertEquals(2, khipu.requests(account).size());
+        assertTrue(took.toMillis() >= 900, "waited for Retry-After, took " + took);
+    }
+
+    @Test
+    void timeoutsAndDroppedConnectionsAreRetriedThenRecorded() {
+        String slow = Accounts.fresh();
+        String dropped = Accounts.fresh();
+        khipu.stub(request(slow, false).willReturn(json(200, Envelopes.ok("op-slow")).withFixedDelay(1500)));
+        khipu.stub(request(dropped, false).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        JsonPath result = fetch(schedulerInput("sync", slow, dropped));
+
+        assertEquals("TIMEOUT", result.getString("accounts[0].errorCode"));
+        assertEquals("FAILED", result.getString("accounts[1].outcome"));
+        assertEquals(4, khipu.requests(slow).size());
+        assertEquals(4, khipu.requests(dropped).size());
+    }
+
+    @Test
+    void oneAccountFailingDoesNotStopTheOthers() {
+        String bad = Accounts.fresh();
+        String good = Accounts.fresh();
+        khipu.stub(request(bad, false).willReturn(json(401, "{}")));
+        khipu.answer(good, Envelopes.ok("op-good", Envelopes.transactions(3, "g")));
+
+        JsonPath result = fetch(schedulerInput("sync", bad, good));
+
+        assertEquals(List.of("FAILED", "STORED"), result.getList("accounts.outcome"));
+        assertEquals(3, result.getInt("accounts[1].transactions"));
+    }
+
+    @Test
+    void badInputFailsTheInvocationNamingTheFieldWithoutCallingKhipu() {
+        String tooLong = "123456789012345678901";
+        Lambda.invoke(schedulerInput("sync", tooLong)).then().statusCode(500)
+                .body("errorMessage", containsString("accounts[0]: at most 20 characters"));
+        Lambda.invoke(schedulerInput("sync", "000011112222", "")).then().statusCode(500)
+                .body("errorMessage", containsString("accounts[1]: account number required"));
+        Lambda.invoke(schedulerInput("sync", "../../etc")).then().statusCode(500)
+                .body("errorMessage", containsString("accounts[0]: only letters, digits and '-'"));
+        Lambda.invoke(schedulerInput("later", "000011112222")).then().statusCode(500)
+                .body("errorMessage", containsString("mode: must be \"async\" or \"sync\""));
+        Lambda.invoke("{\"acounts\":[\"000011112222\"]}").then().statusCode(500)
+                .body("errorMessage", containsString("unknown field \"acounts\""));
+        Lambda.invoke("{\"accounts\":\"000011112222\"}").then().statusCode(500)
+                .body("errorMessage", containsString("accounts: must be an array"));
+        assertEquals(0, khipu.requests(tooLong).size() + khipu.requests("000011112222").size());
+    }
+
+    @Test
+    void duplicateAccountsInOneInvocationAreFetchedOnce() {
+        String account = Accounts.fresh();
+        khipu.answer(account, Envelopes.ok("op-dup", Envelopes.transactions(1, "d")));
+
+        JsonPath result = fetch(schedulerInput("sync", account, account));
+
+        assertEquals(1, result.getList("accounts").size());
+        assertEquals(1, khipu.requests(account).size());
+        assertNull(result.get("accounts[0].errorCode"));
+    }
+}

@@ -1,0 +1,54 @@
+package io.cartola.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Reads what was stored in S3Mock, independently of the code under test. */
+public final class S3Objects {
+
+    private final S3Client s3;
+
+    public S3Objects() {
+        this.s3 = client();
+    }
+
+    public static S3Client client() {
+        return S3Client.builder()
+                .endpointOverride(S3MockServer.get().endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+    }
+
+    public List<String> keys(String prefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(S3MockServer.BUCKET).prefix(prefix)).contents().stream()
+                .map(S3Object::key).sorted().toList();
+    }
+
+    public Optional<String> text(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(S3MockServer.BUCKET).key(key)).asString(StandardCharsets.UTF_8));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    public String only(String prefix) {
+        List<String> keys = keys(prefix);
+        if (keys.size() != 1) {
+            throw new AssertionError("expected one object under " + prefix + ", found " + keys);
+        }
+        return text(keys.get(0)).orElseThrow();
+    }
+}

@@ -1,0 +1,20 @@
+package io.cartola.testing;
+
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/** The application as the webhook Lambda runs it, with Khipu on WireMock and S3 on S3Mock. */
+public class WebhookProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("quarkus.funqy.export", "webhook");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(S3MockResource.class), new TestResourceEntry(KhipuResource.class));
+    }
+}
