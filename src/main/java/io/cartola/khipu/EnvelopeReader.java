@@ -120,6 +120,10 @@ public class EnvelopeReader {
 
     private static String describe(JsonMappingException e) {
         String path = path(e.getPath());
+        if (e.getCause() instanceof JsonProcessingException syntax) {
+            // a syntax or encoding error met while binding a field
+            return path + ": not valid JSON (" + brief(syntax.getOriginalMessage()) + ")";
+        }
         if (e instanceof InvalidFormatException f) {
             return path + ": invalid value for " + f.getTargetType().getSimpleName() + " (" + brief(f.getOriginalMessage()) + ")";
         }

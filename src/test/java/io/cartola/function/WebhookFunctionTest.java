@@ -1,0 +1,248 @@
+package io.cartola.function;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+
+import io.cartola.ingest.CallbackToken;
+import io.cartola.testing.Accounts;
+import io.cartola.testing.Envelopes;
+import io.cartola.testing.FunctionUrlEvent;
+import io.cartola.testing.Lambda;
+import io.cartola.testing.S3Objects;
+import io.cartola.testing.WebhookProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/** The webhook function invoked with Function URL events, as Lambda invokes it, storing to S3Mock. */
+@QuarkusTest
+@TestProfile(WebhookProfile.class)
+class WebhookFunctionTest {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+    @Inject
+    CallbackToken tokens;
+
+    final S3Objects s3 = new S3Objects();
+
+    static String today(Instant at) {
+        return LocalDate.ofInstant(at, ZoneId.of("America/Santiago")).toString();
+    }
+
+    /** Sends the event; returns the HTTP response the Function URL would give Khipu. */
+    static JsonPath deliver(String event) {
+        return Lambda.invoke(event).then().statusCode(200).extract().jsonPath();
+    }
+
+    String token(String account, Instant issuedAt) {
+        return tokens.issue(account, issuedAt, CallbackToken.newNonce());
+    }
+
+    List<String> everythingFor(String account) {
+        return s3.keys("").stream().filter(k -> k.contains(account) || k.startsWith("operations/")).toList();
+    }
+
+    Map<String, JsonNode> view(String account, Instant day) throws Exception {
+        String text = s3.text("view/btgpactual.cl/account=" + account + "/date=" + today(day) + "/transactions.jsonl").orElseThrow();
+        return text.lines().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).collect(Collectors.toMap(n -> n.get("TransactionId").asText(), Function.identity()));
+    }
+
+    @Test
+    void aValidCallbackIsStoredRawInTheViewAndRecorded() throws Exception {
+        String account = Accounts.fresh();
+        Instant issued = Instant.now().minusSeconds(30);
+        String token = token(account, issued);
+        String nonce = token.split("\\.")[2];
+        String envelope = Envelopes.ok("op-cb-1", Envelopes.transactions(3, "c"));
+
+        JsonPath response = deliver(FunctionUrlEvent.post(token, envelope));
+
+        assertEquals(200, response.getInt("statusCode"));
+        assertEquals("application/json", response.getString("headers.content-type"));
+        assertTrue(response.getString("body").contains("stored 3 transactions"), response.getString("body"));
+        String prefix = "btgpactual.cl/account=" + account + "/date=" + today(issued) + "/";
+        assertEquals(envelope, s3.text("raw/" + prefix + "op-cb-1.json").orElseThrow());
+        assertEquals(3, view(account, issued).size());
+        JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today(issued) + "/" + nonce + ".result"));
+        assertEquals("COMPLETED", record.get("state").asText());
+        assertEquals("op-cb-1", record.get("operationId").asText());
+        assertEquals(issued.getEpochSecond(), Instant.parse(record.get("requestedAt").asText()).getEpochSecond());
+    }
+
+    @Test
+    void aBase64EncodedBodyIsDecoded() throws Exception {
+        String account = Accounts.fresh();
+        Instant issued = Instant.now();
+        String envelope = Envelopes.ok("op-b64", Envelopes.transaction("b-1", "\"0.01\"", "café ñandú"));
+
+        JsonPath response = deliver(FunctionUrlEvent.postBase64(token(account, issued), envelope.getBytes(StandardCharsets.UTF_8)));
+
+        assertEquals(200, response.getInt("statusCode"));
+        JsonNode line = view(account, issued).get("b-1");
+        assertEquals("café ñandú", line.get("TransactionInformation").asText());
+        assertEquals("0.01", line.get("Amount").get("Amount").decimalValue().toPlainString());
+    }
+
+    @Test
+    void aLaterSnapshotUpdatesTheViewWithoutDuplicatesAndAnOlderOneChangesNothing() throws Exception {
+        String account = Accounts.fresh();
+        Instant morning = Instant.now().minus(Duration.ofMinutes(50));
+        Instant noon = Instant.now().minus(Duration.ofMinutes(20));
+        Instant later = Instant.now().minus(Duration.ofMinutes(10));
+        deliver(FunctionUrlEvent.post(token(account, morning), Envelopes.ok("op-s1",
+                Envelopes.transaction("t-1", "\"100\"", "pending"), Envelopes.transaction("t-2", "\"200\"", "two"))));
+        // the next snapshot of the day: t-1 changed, t-2 the same, t-3 new
+        deliver(FunctionUrlEvent.post(token(account, later), Envelopes.ok("op-s3",
+                Envelopes.transaction("t-1", "\"150\"", "booked"), Envelopes.transaction("t-2", "\"200\"", "two"),
+                Envelopes.transaction("t-3", "\"300\"", "three"))));
+        // a snapshot taken in between, delivered late
+        deliver(FunctionUrlEvent.post(token(account, noon), Envelopes.ok("op-s2",
+                Envelopes.transaction("t-1", "\"120\"", "stale"))));
+
+        Map<String, JsonNode> view = view(account, later);
+        assertEquals(List.of("t-1", "t-2", "t-3"), view.keySet().stream().sorted().toList());
+        assertEquals("150", view.get("t-1").get("Amount").get("Amount").decimalValue().toPlainString());
+        assertEquals("booked", view.get("t-1").get("TransactionInformation").asText());
+        assertEquals("op-s3", view.get("t-1").get("OperationId").asText());
+        assertEquals(3, s3.keys("raw/btgpactual.cl/account=" + account).size(), "every snapshot kept raw");
+    }
+
+    @Test
+    void aDuplicateDeliveryAnswers200AndStoresNothingNew() throws Exception {
+        String account = Accounts.fresh();
+        String event = FunctionUrlEvent.post(token(account, Instant.now()), Envelopes.ok("op-dup", Envelopes.transactions(2, "d")));
+        deliver(event);
+        List<String> before = everythingFor(account);
+        String viewBefore = s3.text("view/btgpactual.cl/account=" + account + "/date=" + today(Instant.now()) + "/transactions.jsonl").orElseThrow();
+
+        JsonPath again = deliver(event);
+
+        assertEquals(200, again.getInt("statusCode"));
+        assertTrue(again.getString("body").contains("duplicate"), again.getString("body"));
+        assertEquals(before, everythingFor(account));
+        assertEquals(viewBefore, s3.text("view/btgpactual.cl/account=" + account + "/date=" + today(Instant.now()) + "/transactions.jsonl").orElseThrow());
+    }
+
+    @Test
+    void aTokenReplayedForAnotherOperationIsRejected() {
+        String account = Accounts.fresh();
+        String token = token(account, Instant.now());
+        deliver(FunctionUrlEvent.post(token, Envelopes.ok("op-first", Envelopes.transactions(1, "f"))));
+
+        JsonPath replay = deliver(FunctionUrlEvent.post(token, Envelopes.ok("op-forged", Envelopes.transactions(5, "x"))));
+
+        assertEquals(401, replay.getInt("statusCode"));
+        assertTrue(replay.getString("body").contains("already used"));
+        assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).stream().noneMatch(k -> k.contains("op-forged")));
+    }
+
+    @Test
+    void missingForgedAndExpiredTokensGet401AndStoreNothing() {
+        String account = Accounts.fresh();
+        String body = Envelopes.ok("op-unauth", Envelopes.transactions(1, "u"));
+        String genuine = token(account, Instant.now());
+        String forged = genuine.substring(0, genuine.length() - 2) + (genuine.endsWith("AA") ? "BB" : "AA");
+        String otherAccount = genuine.replace(account, Accounts.fresh());
+        String expired = token(account, Instant.now().minus(Duration.ofHours(25)));
+        String future = token(account, Instant.now().plus(Duration.ofHours(1)));
+
+        Map<String, String> cases = Map.of(
+                "missing", FunctionUrlEvent.post(null, body),
+                "signature invalid", FunctionUrlEvent.post(forged, body),
+                "signature invalid ", FunctionUrlEvent.post(otherAccount, body),
+                "expired", FunctionUrlEvent.post(expired, body),
+                "future", FunctionUrlEvent.post(future, body),
+                "malformed", FunctionUrlEvent.post("not-a-token", body));
+        cases.forEach((reason, event) -> {
+            JsonPath response = deliver(event);
+            assertEquals(401, response.getInt("statusCode"), reason);
+            assertTrue(response.getString("body").contains(reason.trim()), reason + ": " + response.getString("body"));
+        });
+        assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty());
+        assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
+    }
+
+    @Test
+    void badBodiesGet4xxNamingTheProblemAndStoreNothing() {
+        String account = Accounts.fresh();
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"OperationId\": \"x\", ", "body: not valid JSON");
+        cases.put("[1,2,3]", "body: expected a Khipu envelope");
+        cases.put("{\"Status\":\"OK\",\"Data\":{\"Transaction\":[]}}", "OperationId: required");
+        cases.put("{\"OperationId\":\"op\",\"Status\":\"MAYBE\"}", "Status: must be OK or ERROR");
+        cases.put(Envelopes.ok("op", Envelopes.transaction("a", "\"12,50\"", "comma")), "Data.Transaction[0].Amount.Amount");
+        cases.put(Envelopes.ok("op", Envelopes.transaction("a", "\"12345678901234.5\"", "huge")), "Data.Transaction[0].Amount.Amount: at most 13 integer");
+        cases.put(Envelopes.ok("op", Envelopes.transaction("a", "{\"x\":1}", "object")), "Data.Transaction[0].Amount.Amount");
+        cases.put(Envelopes.ok("op", Envelopes.transaction("a", "1", "d").replace("2017-07-22T00:00:00-0400", "ayer")), "Data.Transaction[0].BookingDateTime");
+        cases.put(Envelopes.ok("op", "\"not a transaction\""), "Data.Transaction[0]");
+        cases.put("{\"OperationId\":\"" + "x".repeat(37) + "\",\"Status\":\"OK\"}", "OperationId: at most 36");
+        cases.forEach((body, message) -> {
+            JsonPath response = deliver(FunctionUrlEvent.post(token(account, Instant.now()), body));
+            assertEquals(400, response.getInt("statusCode"), body);
+            assertTrue(response.getString("body").contains(message), message + " vs " + response.getString("body"));
+        });
+
+        JsonPath badBase64 = deliver(FunctionUrlEvent.of("POST", token(account, Instant.now()), "%%%not base64%%%", true));
+        assertEquals(400, badBase64.getInt("statusCode"));
+        assertTrue(badBase64.getString("body").contains("not valid base64"));
+
+        JsonPath get = deliver(FunctionUrlEvent.of("GET", token(account, Instant.now()), null, false));
+        assertEquals(405, get.getInt("statusCode"));
+
+        JsonPath empty = deliver(FunctionUrlEvent.post(token(account, Instant.now()), ""));
+        assertEquals(400, empty.getInt("statusCode"));
+
+        String huge = Envelopes.ok("op-huge", Envelopes.transaction("h", "1", "x".repeat(7 * 1024 * 1024)));
+        JsonPath tooBig = deliver(FunctionUrlEvent.post(token(account, Instant.now()), huge));
+        assertEquals(413, tooBig.getInt("statusCode"));
+        assertTrue(tooBig.getString("body").contains("limit"));
+
+        assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty());
+        assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
+    }
+
+    @Test
+    void anErrorResultIsStoredAndRecorded() throws Exception {
+        String account = Accounts.fresh();
+        Instant issued = Instant.now();
+        String token = token(account, issued);
+
+        JsonPath response = deliver(FunctionUrlEvent.post(token, Envelopes.error("op-err", "E201", "WAIT_4_HOURS_BEFORE_RETRY", "Banco no disponible")));
+
+        assertEquals(200, response.getInt("statusCode"));
+        JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today(issued) + "/" + token.split("\\.")[2] + ".result"));
+        assertEquals("FAILED", record.get("state").asText());
+        assertEquals("E201", record.get("errorCode").asText());
+        assertEquals("WAIT_4_HOURS_BEFORE_RETRY", record.get("errorType").asText());
+        assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
+    }
+}

@@ -1,0 +1,73 @@
+package io.cartola.function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.cartola.ingest.CallbackToken;
+import io.cartola.testing.Accounts;
+import io.cartola.testing.Envelopes;
+import io.cartola.testing.FunctionUrlEvent;
+import io.cartola.testing.Lambda;
+import io.cartola.testing.WebhookProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/** S3 unreachable: the webhook must not answer 2xx for what it could not store. */
+@QuarkusTest
+@TestProfile(WebhookStorageFailureTest.S3Unreachable.class)
+class WebhookStorageFailureTest {
+
+    public static class S3Unreachable extends WebhookProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            config.putAll(Map.of("cartola.storage", "s3", "cartola.s3.bucket", "cartola-test",
+                    "quarkus.s3.path-style-access", "true", "quarkus.s3.aws.region", "us-east-1",
+                    "quarkus.s3.aws.credentials.type", "static",
+                    "quarkus.s3.aws.credentials.static-provider.access-key-id", "test",
+                    "quarkus.s3.aws.credentials.static-provider.secret-access-key", "test"));
+            try (ServerSocket closed = new ServerSocket(0)) {
+                // a port nobody listens on once the socket is closed
+                config.put("quarkus.s3.endpoint-override", "http://127.0.0.1:" + closed.getLocalPort());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return config;
+        }
+
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return java.util.List.of();
+        }
+
+        @Override
+        public String getConfigProfile() {
+            return "test";
+        }
+    }
+
+    @Inject
+    CallbackToken tokens;
+
+    @Test
+    void aStorageFailureAnswers503() {
+        String token = tokens.issue(Accounts.fresh(), Instant.now(), CallbackToken.newNonce());
+
+        JsonPath response = Lambda.invoke(FunctionUrlEvent.post(token, Envelopes.ok("op-s3-down", Envelopes.transactions(1, "x"))))
+                .then().statusCode(200).extract().jsonPath();
+
+        assertEquals(503, response.getInt("statusCode"));
+        assertTrue(response.getString("body").contains("storage unavailable"));
+    }
+}
