@@ -1,0 +1,165 @@
+package io.cartola.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cartola.local.DemoKhipu;
+import io.cartola.local.FunctionProcess;
+import io.cartola.local.LocalCartola;
+import io.cartola.local.RuntimeApi;
+import io.cartola.testing.Accounts;
+import io.cartola.testing.S3MockServer;
+import io.cartola.testing.S3Objects;
+
+/**
+ * The whole asynchronous round trip through the packaged build, run as Lambda runs it: fetch and
+ * webhook as separate processes polling Runtime APIs, Khipu's stand-in calling the webhook's
+ * Function URL back, results in S3 (S3Mock).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LambdaRoundTripIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String A = Accounts.fresh();
+    static final String B = Accounts.fresh();
+    static DemoKhipu khipu;
+    static LocalCartola cartola;
+    static final S3Objects s3 = new S3Objects();
+
+    @BeforeAll
+    static void deploy() throws Exception {
+        khipu = new DemoKhipu();
+        Path logs = Files.createDirectories(Path.of("target", "it-logs", "round-trip"));
+        cartola = LocalCartola.start(FunctionProcess.Launcher.fromSystemProperties(), Map.ofEntries(
+                Map.entry("CARTOLA_KHIPU_URL", khipu.baseUrl()),
+                Map.entry("CARTOLA_KHIPU_API_KEY", "it-api-key-not-a-secret"),
+                Map.entry("CARTOLA_CALLBACK_SECRET", "it-callback-secret-0123456789-0123456789"),
+                Map.entry("CARTOLA_ACCOUNTS", A + "," + B),
+                Map.entry("CARTOLA_STORAGE", "s3"),
+                Map.entry("CARTOLA_S3_BUCKET", S3MockServer.BUCKET),
+                Map.entry("QUARKUS_S3_ENDPOINT_OVERRIDE", S3MockServer.get().endpoint().toString()),
+                Map.entry("QUARKUS_S3_PATH_STYLE_ACCESS", "true"),
+                Map.entry("QUARKUS_S3_AWS_CREDENTIALS_TYPE", "static"),
+                Map.entry("QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "test"),
+                Map.entry("QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "test")), logs);
+    }
+
+    @AfterAll
+    static void undeploy() {
+        if (cartola != null) {
+            cartola.close();
+        }
+        if (khipu != null) {
+            khipu.close();
+        }
+    }
+
+    static String day() {
+        return LocalDate.now(ZoneId.of("America/Santiago")).toString();
+    }
+
+    static List<String> viewLines(String account) {
+        return s3.text("view/btgpactual.cl/account=" + account + "/date=" + day() + "/transactions.jsonl")
+                .map(t -> t.lines().toList()).orElse(List.of());
+    }
+
+    JsonNode fetch(String event) throws Exception {
+        RuntimeApi.Result result = cartola.invokeFetch(event, Duration.ofMinutes(2));
+        assertFalse(result.error(), result.body());
+        return JSON.readTree(result.body());
+    }
+
+    @Test
+    @Order(1)
+    void aScheduledFetchIsCalledBackAndStoredInTheView() throws Exception {
+        JsonNode answer = fetch("{}");
+
+        assertEquals(2, answer.get("accepted").asInt(), answer.toString());
+        List<DemoKhipu.Delivery> deliveries = khipu.awaitDeliveries(2, Duration.ofMinutes(1));
+        assertEquals(2, deliveries.size());
+        deliveries.forEach(d -> assertEquals(200, d.status(), d.body()));
+        for (String account : List.of(A, B)) {
+            assertEquals(3, viewLines(account).size(), account);
+            assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + account + "/").size());
+        }
+        for (JsonNode entry : answer.get("accounts")) {
+            JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + day() + "/"
+                    + entry.get("requestId").asText() + ".result"));
+            assertEquals("COMPLETED", record.get("state").asText());
+            assertEquals(entry.get("operationId").asText(), record.get("operationId").asText());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theNextSnapshotOfTheDayUpdatesWithoutDuplicates() throws Exception {
+        fetch("{\"accounts\":[\"" + A + "\"],\"mode\":\"async\"}");
+
+        assertEquals(3, khipu.awaitDeliveries(3, Duration.ofMinutes(1)).size());
+        assertEquals(2, s3.keys("raw/btgpactual.cl/account=" + A + "/").size(), "both snapshots kept raw");
+        List<String> lines = viewLines(A);
+        assertEquals(3, lines.size(), "the same transactions, not duplicated");
+        assertEquals(3, lines.stream().map(l -> l.replaceAll(".*\"TransactionId\":\"([^\"]+)\".*", "$1")).distinct().count());
+    }
+
+    @Test
+    @Order(3)
+    void aSynchronousFetchStoresFromTheResponse() throws Exception {
+        String account = Accounts.fresh();
+        JsonNode answer = fetch("{\"accounts\":[\"" + account + "\"],\"mode\":\"sync\"}");
+
+        assertEquals("STORED", answer.at("/accounts/0/outcome").asText());
+        assertEquals(3, viewLines(account).size());
+    }
+
+    @Test
+    @Order(4)
+    void aForgedCallbackToTheFunctionUrlGets401AndStoresNothing() throws Exception {
+        String account = Accounts.fresh();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(cartola.webhookUrl() + "?t=" + account + ".1795000000.AAAAAAAAAAAAAAAAAAAAAA."
+                        + "A".repeat(43)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(DemoKhipu.envelope("op-forged", account, LocalDate.now())))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(401, response.statusCode());
+        assertTrue(response.body().contains("signature invalid"), response.body());
+        assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty());
+    }
+
+    @Test
+    @Order(5)
+    void neitherLogHoldsTheSecretsOrAFullAccountNumber() throws Exception {
+        for (FunctionProcess process : List.of(cartola.fetchProcess(), cartola.webhookProcess())) {
+            String log = Files.readString(process.log());
+            for (String secret : List.of("it-api-key-not-a-secret", "it-callback-secret-0123456789-0123456789", A, B)) {
+                assertFalse(log.contains(secret), process.log() + " contains " + secret.substring(0, 4) + "...");
+            }
+            assertTrue(log.contains("****" + A.substring(8)) || log.contains("****" + B.substring(8)), "masked accounts are logged");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.cartola.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * README command 1: cartola's main job on this machine, with no AWS account and no Khipu key.
+ * Runs the packaged functions as Lambda would (two processes polling local Runtime APIs, the webhook
+ * behind a local Function URL), a Khipu stand-in that answers 202 and then calls back, and the
+ * filesystem store. Invokes fetch with the schedule's event, waits for the callbacks, and shows what
+ * was stored. With CARTOLA_KHIPU_API_KEY (or _BEARER_TOKEN) set it talks to Khipu itself instead.
+ */
+public final class LocalRun {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(System.getProperty("cartola.local.dir", "cartola-data")).toAbsolutePath();
+        Path logs = Path.of(System.getProperty("cartola.local.logs", "target/local-run")).toAbsolutePath();
+        String accounts = System.getProperty("cartola.local.accounts", "000011887755,000022334455");
+        FunctionProcess.Launcher launcher = FunctionProcess.Launcher.fromSystemProperties();
+        boolean realKhipu = System.getenv("CARTOLA_KHIPU_API_KEY") != null || System.getenv("CARTOLA_KHIPU_BEARER_TOKEN") != null;
+        // a real Khipu can only call back to a public URL; without one, ask for the result in the response
+        String mode = realKhipu && System.getenv("CARTOLA_CALLBACK_URL") == null ? "sync" : "async";
+        Instant started = Instant.now();
+
+        Map<String, String> env = new HashMap<>();
+        env.put("CARTOLA_STORAGE", "file");
+        env.put("CARTOLA_FILE_DIR", data.toString());
+        env.put("CARTOLA_ACCOUNTS", accounts);
+        env.put("CARTOLA_CALLBACK_SECRET", randomSecret());
+        for (String name : List.of("CARTOLA_KHIPU_URL", "CARTOLA_KHIPU_API_KEY", "CARTOLA_KHIPU_BEARER_TOKEN", "CARTOLA_CALLBACK_URL")) {
+            if (System.getenv(name) != null) {
+                env.put(name, System.getenv(name));
+            }
+        }
+        DemoKhipu demo = null;
+        if (!realKhipu) {
+            demo = new DemoKhipu();
+            env.put("CARTOLA_KHIPU_URL", demo.baseUrl());
+            env.put("CARTOLA_KHIPU_API_KEY", "local-demo-key");
+        }
+        try (LocalCartola cartola = LocalCartola.start(launcher, env, logs)) {
+            say("cartola, locally (%s)", launcher.isNative() ? "native executable " + launcher.executable() : "JVM, " + launcher.runnerJar());
+            say("  Khipu:        %s", realKhipu ? env.getOrDefault("CARTOLA_KHIPU_URL", "https://api.khipu.com") : demo.baseUrl() + " (stand-in)");
+            say("  webhook URL:  %s", env.getOrDefault("CARTOLA_CALLBACK_URL", cartola.webhookUrl()));
+            say("  storage:      %s", data);
+            say("  function logs: %s", logs);
+            String event = "{\"mode\":\"" + mode + "\"}";
+            say("%ninvoking fetch with the schedule's event %s for accounts %s", event, accounts);
+            RuntimeApi.Result result = cartola.invokeFetch(event, Duration.ofMinutes(5));
+            JsonNode answer = JSON.readTree(result.body());
+            say("fetch answered%s:%n%s", result.error() ? " with an error" : "", JSON.writeValueAsString(answer));
+            if (result.error()) {
+                throw new IllegalStateException("fetch failed");
+            }
+            int accepted = answer.path("accepted").asInt();
+            if (demo != null && accepted > 0) {
+                say("%nwaiting for Khipu's %d callback(s) to the webhook...", accepted);
+                List<DemoKhipu.Delivery> deliveries = demo.awaitDeliveries(accepted, Duration.ofMinutes(2));
+                for (DemoKhipu.Delivery d : deliveries) {
+                    say("  callback %s -> HTTP %d %s", d.operationId(), d.status(), d.body());
+                }
+                if (deliveries.size() < accepted || deliveries.stream().anyMatch(d -> d.status() != 200)) {
+                    throw new IllegalStateException("not every callback was stored; see " + logs.resolve("webhook.log"));
+                }
+            }
+            if (answer.path("failed").asInt() > 0) {
+                throw new IllegalStateException(answer.path("failed").asInt() + " account(s) failed; see " + logs.resolve("fetch.log"));
+            }
+            showStored(data, started);
+        } finally {
+            if (demo != null) {
+                demo.close();
+            }
+        }
+    }
+
+    static void showStored(Path data, Instant since) throws IOException {
+        say("%nwritten under %s in this run:", data);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(data)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> modified(p).toInstant().isAfter(since.minusSeconds(1)))
+                    .sorted().toList();
+        }
+        for (Path file : files) {
+            say("  %s (%d bytes)", data.relativize(file), Files.size(file));
+        }
+        for (Path file : files) {
+            if (file.toString().endsWith(".jsonl")) {
+                List<String> lines = Files.readAllLines(file);
+                say("%n%s: %d transactions, first one:%n  %s", data.relativize(file), lines.size(), lines.get(0));
+            }
+        }
+    }
+
+    static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static void say(String format, Object... args) {
+        System.out.println(String.format(format, args));
+    }
+}
