@@ -128,8 +128,8 @@ public class FetchService {
 
     private static AccountResult log(Snapshot s, AccountResult r) {
         if (r.outcome() == Outcome.FAILED) {
-            LOG.warnf("fetch account=%s request=%s: FAILED %s %s: %s", r.account(), r.requestId(), r.errorCode(),
-                    r.errorType() == null ? "" : r.errorType(), r.message());
+            LOG.warnf("fetch account=%s request=%s: FAILED %s%s: %s", r.account(), r.requestId(), r.errorCode(),
+                    r.errorType() == null ? "" : " " + r.errorType(), r.message());
         } else {
             LOG.infof("fetch account=%s request=%s: %s operation=%s", r.account(), r.requestId(), r.outcome(),
                     r.operationId());

@@ -50,10 +50,42 @@ public final class FunctionProcess implements AutoCloseable {
                 throw new IllegalStateException(runnerJar + " not found: build it first (./mvnw package)");
             }
             return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-D" + JNI_PROPERTY + "=" + jniLibrary(),
                     "-cp", runnerJar.toAbsolutePath() + java.io.File.pathSeparator + ricClasspath,
                     "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER);
         }
+
+        /**
+         * The client's JNI library, unpacked once. Left to itself the client unpacks it to one fixed
+         * path, /tmp/.libaws-lambda-jni.so, at every start, and two processes starting together crash
+         * (SIGBUS) loading a file the other is rewriting.
+         */
+        private Path jniLibrary() {
+            String name = "libaws-lambda-jni.linux-" + (System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64") + ".so";
+            Path target = runnerJar.toAbsolutePath().getParent().resolve("ric-jni").resolve(name);
+            synchronized (Launcher.class) {
+                if (Files.exists(target)) {
+                    return target;
+                }
+                String jar = java.util.Arrays.stream(ricClasspath.split(java.io.File.pathSeparator))
+                        .filter(p -> p.contains("runtime-interface-client")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("the Runtime Interface Client is not on lambda.ric.classpath"));
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar)) {
+                    Files.createDirectories(target.getParent());
+                    Path tmp = Files.createTempFile(target.getParent(), name, ".tmp");
+                    try (var in = zip.getInputStream(zip.getEntry("jni/" + name))) {
+                        Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    return target;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
     }
+
+    static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
     private final Process process;
     private final Path log;

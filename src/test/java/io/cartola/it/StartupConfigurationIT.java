@@ -1,0 +1,49 @@
+package io.cartola.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.cartola.local.FunctionProcess;
+import io.cartola.local.RuntimeApi;
+
+/** A packaged function missing a required setting fails at start, naming the setting. */
+class StartupConfigurationIT {
+
+    String startFailure(String function, Map<String, String> env) throws Exception {
+        Path log = Path.of("target", "it-logs", "startup", function + "-" + env.size() + ".log");
+        try (RuntimeApi api = new RuntimeApi(function);
+                FunctionProcess process = FunctionProcess.start(function, FunctionProcess.Launcher.fromSystemProperties(),
+                        api, env, log)) {
+            var answer = api.invoke("{}");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && process.isAlive() && !api.initError().isDone() && !answer.isDone()) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(200);
+            return (api.initError().isDone() ? api.initError().get() : "") + (answer.isDone() ? answer.get().body() : "")
+                    + Files.readString(log);
+        }
+    }
+
+    @Test
+    void webhookWithoutTheCallbackSecret() throws Exception {
+        String failure = startFailure("webhook", Map.of("CARTOLA_STORAGE", "file"));
+        assertTrue(failure.contains("cartola.callback.secret is required"), failure);
+    }
+
+    @Test
+    void fetchWithoutCredentialsOrWebhookUrlAndS3WithoutBucket() throws Exception {
+        String failure = startFailure("fetch", Map.of("CARTOLA_STORAGE", "s3",
+                "CARTOLA_CALLBACK_SECRET", "short"));
+        assertTrue(failure.contains("cartola.khipu.api-key (or cartola.khipu.bearer-token) is required"), failure);
+        assertTrue(failure.contains("cartola.callback.url is required"), failure);
+        assertTrue(failure.contains("cartola.callback.secret must be at least 32 characters"), failure);
+        assertTrue(failure.contains("cartola.s3.bucket is required when cartola.storage=s3"), failure);
+    }
+}
