@@ -34,6 +34,8 @@ public interface CartolaConfig {
 
     Fetch fetch();
 
+    Secrets secrets();
+
     /** The business day of a snapshot, for the {@code date=} partitions. */
     @WithDefault("America/Santiago")
     ZoneId zone();
@@ -51,6 +53,9 @@ public interface CartolaConfig {
 
         Optional<String> bearerToken();
 
+        /** A Secrets Manager secret holding the API key or bearer token, read at start (see SecretsManagerConfigSourceFactory). */
+        Optional<String> secretArn();
+
         /** The institution in Khipu's path and in the storage keys. */
         @WithDefault("btgpactual.cl")
         String institution();
@@ -62,6 +67,9 @@ public interface CartolaConfig {
 
         /** HMAC-SHA256 key signing the callback token; at least 32 characters. */
         Optional<String> secret();
+
+        /** A Secrets Manager secret holding the signing key, read at start. */
+        Optional<String> secretArn();
 
         /** How long a callback token stays valid after fetch issued it. */
         @WithDefault("PT24H")
@@ -79,6 +87,11 @@ public interface CartolaConfig {
     interface File {
         @WithDefault("cartola-data")
         Path dir();
+    }
+
+    interface Secrets {
+        /** Another Secrets Manager endpoint (tests, local stand-ins). */
+        Optional<URI> endpointOverride();
     }
 
     interface Fetch {

@@ -32,8 +32,9 @@ public class CallbackToken {
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9-]{1,20}\\.[0-9]{1,12}\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{43}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
+    // per instance, created at run time: a SecureRandom in the native image heap would replay its seed
+    private final SecureRandom random = new SecureRandom();
     private final SecretKeySpec key;
     private final Duration maxAge;
     private final Clock clock;
@@ -55,9 +56,9 @@ public class CallbackToken {
     }
 
     /** 16 random bytes, URL-safe: the request id and the token's nonce. */
-    public static String newNonce() {
+    public String newNonce() {
         byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
+        random.nextBytes(bytes);
         return B64.encodeToString(bytes);
     }
 

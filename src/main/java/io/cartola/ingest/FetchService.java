@@ -82,7 +82,7 @@ public class FetchService {
     private AccountResult fetchOne(String account, Mode mode) {
         Instant requestedAt = clock.instant();
         LocalDate day = LocalDate.ofInstant(requestedAt, config.zone());
-        Snapshot s = new Snapshot(config.khipu().institution(), account, CallbackToken.newNonce(), requestedAt, day, mode);
+        Snapshot s = new Snapshot(config.khipu().institution(), account, tokens.newNonce(), requestedAt, day, mode);
         try {
             String callbackUrl = mode == Mode.async ? callbackUrl(account, requestedAt, s.requestId()) : null;
             KhipuReply reply = khipu.transactions(account, callbackUrl);
@@ -160,7 +160,7 @@ public class FetchService {
     /** Refuses, before any request, a webhook URL too long for Khipu once the longest token is added. */
     private void checkCallbackUrlLength() {
         String longest = callbackUrl("X".repeat(Accounts.MAX_LENGTH), Instant.ofEpochSecond(99_999_999_999L),
-                CallbackToken.newNonce());
+                tokens.newNonce());
         if (longest.length() > MAX_CALLBACK_URL) {
             throw new InvalidInputException("cartola.callback.url: too long, with its token the CallbackUrl can reach "
                     + longest.length() + " characters and Khipu accepts at most " + MAX_CALLBACK_URL);

@@ -58,7 +58,7 @@ class WebhookFunctionTest {
     }
 
     String token(String account, Instant issuedAt) {
-        return tokens.issue(account, issuedAt, CallbackToken.newNonce());
+        return tokens.issue(account, issuedAt, tokens.newNonce());
     }
 
     List<String> everythingFor(String account) {

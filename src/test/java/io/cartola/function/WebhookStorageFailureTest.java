@@ -62,7 +62,7 @@ class WebhookStorageFailureTest {
 
     @Test
     void aStorageFailureAnswers503() {
-        String token = tokens.issue(Accounts.fresh(), Instant.now(), CallbackToken.newNonce());
+        String token = tokens.issue(Accounts.fresh(), Instant.now(), tokens.newNonce());
 
         JsonPath response = Lambda.invoke(FunctionUrlEvent.post(token, Envelopes.ok("op-s3-down", Envelopes.transactions(1, "x"))))
                 .then().statusCode(200).extract().jsonPath();

@@ -23,7 +23,7 @@ class CallbackTokenTest {
 
     @Test
     void aTokenVerifiesToWhatItWasIssuedFor() {
-        String nonce = CallbackToken.newNonce();
+        String nonce = tokens.newNonce();
         CallbackToken.Claims claims = tokens.verify(tokens.issue("000011887755", NOW.minusSeconds(60), nonce));
         assertEquals("000011887755", claims.account());
         assertEquals(NOW.minusSeconds(60), claims.issuedAt());
@@ -44,8 +44,8 @@ class CallbackTokenTest {
 
     @Test
     void ageAndShapeAreEnforced() {
-        assertTrue(reason(tokens.issue("1", NOW.minus(Duration.ofHours(25)), CallbackToken.newNonce())).contains("expired"));
-        assertTrue(reason(tokens.issue("1", NOW.plus(Duration.ofMinutes(10)), CallbackToken.newNonce())).contains("future"));
+        assertTrue(reason(tokens.issue("1", NOW.minus(Duration.ofHours(25)), tokens.newNonce())).contains("expired"));
+        assertTrue(reason(tokens.issue("1", NOW.plus(Duration.ofMinutes(10)), tokens.newNonce())).contains("future"));
         assertTrue(reason(null).contains("missing"));
         assertTrue(reason("").contains("missing"));
         assertTrue(reason("a.b.c.d").contains("malformed"));
@@ -54,7 +54,7 @@ class CallbackTokenTest {
 
     @Test
     void theTokenIsUrlSafeAndShort() {
-        String token = tokens.issue("12345678901234567890", NOW, CallbackToken.newNonce());
+        String token = tokens.issue("12345678901234567890", NOW, tokens.newNonce());
         assertTrue(token.matches("[A-Za-z0-9._-]+"), token);
         assertTrue(token.length() < 110, "leaves room for the webhook URL within 255: " + token.length());
     }

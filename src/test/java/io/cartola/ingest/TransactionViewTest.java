@@ -38,7 +38,7 @@ class TransactionViewTest {
     }
 
     static Snapshot at(String account, Instant when) {
-        return new Snapshot("btgpactual.cl", account, CallbackToken.newNonce(), when, LocalDate.of(2026, 11, 24), Mode.sync);
+        return new Snapshot("btgpactual.cl", account, java.util.UUID.randomUUID().toString(), when, LocalDate.of(2026, 11, 24), Mode.sync);
     }
 
     static List<JsonNode> lines(ObjectStore store, String key) throws Exception {

@@ -1,0 +1,93 @@
+package io.cartola.function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.cartola.ingest.CallbackToken;
+import io.cartola.testing.Accounts;
+import io.cartola.testing.Envelopes;
+import io.cartola.testing.FetchProfile;
+import io.cartola.testing.KhipuStandIn;
+import io.cartola.testing.Lambda;
+import io.cartola.testing.MotoServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+
+/**
+ * As deployed: Khipu's key and the signing key come from Secrets Manager (moto). The test profile's
+ * own values differ, so the assertions only hold if the secrets were read.
+ */
+@QuarkusTest
+@TestProfile(SecretsFromAwsTest.FromSecretsManager.class)
+class SecretsFromAwsTest {
+
+    static final String API_KEY = "key-from-secrets-manager-" + UUID.randomUUID();
+    static final String SIGNING_KEY = "signing-key-from-secrets-manager-0123456789";
+
+    public static class Secrets implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            MotoServer moto = MotoServer.get();
+            // what Lambda gives every function: a region and the role's credentials (read by the SDK's default chains)
+            System.setProperty("aws.region", "us-east-1");
+            System.setProperty("aws.accessKeyId", "test");
+            System.setProperty("aws.secretAccessKey", "test");
+            String suffix = UUID.randomUUID().toString();
+            return Map.of(
+                    "cartola.khipu.secret-arn", moto.secret("cartola/khipu-" + suffix, "{\"api-key\":\"" + API_KEY + "\"}"),
+                    "cartola.callback.secret-arn", moto.secret("cartola/callback-" + suffix, SIGNING_KEY),
+                    "cartola.secrets.endpoint-override", moto.endpoint().toString());
+        }
+
+        @Override
+        public void stop() {
+            System.clearProperty("aws.region");
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    public static class FromSecretsManager extends FetchProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            List<TestResourceEntry> resources = new java.util.ArrayList<>(super.testResources());
+            resources.add(new TestResourceEntry(Secrets.class));
+            return resources;
+        }
+    }
+
+    @Inject
+    CallbackToken tokens;
+
+    @Test
+    void fetchAuthenticatesWithTheKeyFromSecretsManager() {
+        String account = Accounts.fresh();
+        KhipuStandIn.get().answer(account, Envelopes.ok("op-sm"));
+
+        Lambda.invoke("{\"accounts\":[\"" + account + "\"],\"mode\":\"sync\"}").then().statusCode(200);
+
+        LoggedRequest sent = KhipuStandIn.get().requests(account).get(0);
+        assertEquals(API_KEY, sent.getHeader("x-api-key"));
+        assertFalse(sent.containsHeader("Authorization"));
+    }
+
+    @Test
+    void tokensAreSignedWithTheKeyFromSecretsManager() {
+        String token = tokens.issue("000011887755", Instant.now(), tokens.newNonce());
+        CallbackToken sameKey = new CallbackToken(SIGNING_KEY, java.time.Duration.ofHours(1), java.time.Clock.systemUTC());
+        assertEquals("000011887755", sameKey.verify(token).account());
+        assertTrue(token.startsWith("000011887755."));
+    }
+}

@@ -1,0 +1,207 @@
+package io.cartola.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The deployment template: cfn-lint passes, and the security properties hold in what CloudFormation
+ * will really get (the template after the SAM transform, which adds the roles and permissions).
+ * Needs cfn-lint (Python; installed on the build machines): skipped, saying so, where it is absent.
+ */
+class SamTemplateTest {
+
+    static final Path TEMPLATE = Path.of("infra", "sam", "template.yaml");
+    static JsonNode resources;
+
+    record Run(int exit, String output) {
+    }
+
+    static Run run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(120, TimeUnit.SECONDS);
+        return new Run(p.exitValue(), out);
+    }
+
+    @BeforeAll
+    static void transform() throws Exception {
+        Run probe;
+        try {
+            probe = run("cfn-lint", "--version");
+        } catch (IOException absent) {
+            probe = new Run(127, absent.getMessage());
+        }
+        Assumptions.assumeTrue(probe.exit() == 0, "cfn-lint is not installed here (pip install cfn-lint): template checks skipped");
+        Run transformed = run("python3", Path.of("src", "test", "resources", "sam-transform.py").toString(), TEMPLATE.toString());
+        assertEquals(0, transformed.exit(), transformed.output());
+        resources = new ObjectMapper().readTree(transformed.output()).get("Resources");
+    }
+
+    static JsonNode resource(String name) {
+        JsonNode r = resources.get(name);
+        assertNotNull(r, name + " is missing");
+        return r.get("Properties");
+    }
+
+    /** Every Allow statement of every IAM role's inline policies. */
+    static List<JsonNode> allowStatements() {
+        List<JsonNode> out = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            if (e.getValue().get("Type").asText().equals("AWS::IAM::Role")) {
+                for (JsonNode policy : e.getValue().at("/Properties/Policies")) {
+                    for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+                        if (statement.get("Effect").asText().equals("Allow")) {
+                            out.add(statement);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<String> values(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.toString()));
+        } else {
+            out.add(node.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void cfnLintReportsNothing() throws Exception {
+        Run lint = run("cfn-lint", TEMPLATE.toString());
+        assertEquals(0, lint.exit(), lint.output());
+        assertEquals("", lint.output().trim());
+    }
+
+    @Test
+    void theBucketIsEncryptedVersionedPrivateAndOwnerEnforced() {
+        JsonNode bucket = resource("ResultsBucket");
+        assertEquals("AES256", bucket.at("/BucketEncryption/ServerSideEncryptionConfiguration/0/ServerSideEncryptionByDefault/SSEAlgorithm").asText());
+        assertEquals("Enabled", bucket.at("/VersioningConfiguration/Status").asText());
+        for (String setting : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+            assertTrue(bucket.at("/PublicAccessBlockConfiguration/" + setting).asBoolean(), setting);
+        }
+        assertEquals("BucketOwnerEnforced", bucket.at("/OwnershipControls/Rules/0/ObjectOwnership").asText());
+        assertEquals("Retain", resources.at("/ResultsBucket/DeletionPolicy").asText());
+    }
+
+    @Test
+    void theBucketRefusesRequestsWithoutTls() {
+        JsonNode statement = resource("ResultsBucketPolicy").at("/PolicyDocument/Statement/0");
+        assertEquals("Deny", statement.get("Effect").asText());
+        assertEquals("s3:*", statement.get("Action").asText());
+        assertEquals("false", statement.at("/Condition/Bool/aws:SecureTransport").asText());
+        assertEquals(2, statement.get("Resource").size(), "the bucket and its objects");
+    }
+
+    @Test
+    void noS3OrSecretsPermissionUsesAWildcardResource() {
+        List<JsonNode> statements = allowStatements();
+        assertFalse(statements.isEmpty());
+        for (JsonNode statement : statements) {
+            String actions = statement.get("Action").toString();
+            if (actions.contains("s3:") || actions.contains("secretsmanager:") || actions.contains("lambda:") || actions.contains("sqs:")) {
+                for (String resource : values(statement.get("Resource"))) {
+                    assertFalse(resource.equals("\"*\"") || resource.contains(":::*") || resource.endsWith(":*\""),
+                            "wildcard resource in " + statement);
+                }
+            }
+            assertFalse(actions.contains("s3:*") || actions.contains("secretsmanager:*"), "wildcard action in " + statement);
+        }
+    }
+
+    @Test
+    void eachFunctionReadsOnlyItsSecretsAndWritesOnlyItsPrefixes() {
+        String webhook = resources.at("/WebhookFunctionRole/Properties/Policies").toString();
+        assertTrue(webhook.contains("CallbackSigningKey"));
+        assertFalse(webhook.contains("KhipuCredentials"), "the webhook has no use for Khipu's key");
+        String fetch = resources.at("/FetchFunctionRole/Properties/Policies").toString();
+        assertTrue(fetch.contains("KhipuCredentials") && fetch.contains("CallbackSigningKey"));
+        for (String role : List.of(webhook, fetch)) {
+            assertTrue(role.contains("/raw/*") && role.contains("/view/*") && role.contains("/operations/*"));
+            assertFalse(role.contains("s3:DeleteObject"));
+        }
+    }
+
+    @Test
+    void secretsNeverSitInEnvironmentVariablesOrDefaults() {
+        for (String function : List.of("FetchFunction", "WebhookFunction")) {
+            JsonNode env = resource(function).at("/Environment/Variables");
+            for (String name : List.of("CARTOLA_KHIPU_API_KEY", "CARTOLA_KHIPU_BEARER_TOKEN", "CARTOLA_CALLBACK_SECRET")) {
+                assertFalse(env.has(name), function + " has " + name + " in plain text");
+            }
+            assertTrue(env.get("CARTOLA_CALLBACK_SECRET_ARN").toString().contains("CallbackSigningKey"));
+        }
+        assertTrue(resource("FetchFunction").at("/Environment/Variables/CARTOLA_KHIPU_SECRET_ARN").toString().contains("KhipuCredentials"));
+        assertTrue(resource("CallbackSigningKey").has("GenerateSecretString"), "the signing key is generated, not written down");
+        assertTrue(resource("KhipuCredentials").has("GenerateSecretString"));
+        assertFalse(resource("KhipuCredentials").has("SecretString"));
+    }
+
+    @Test
+    void theWebhookIsAPublicFunctionUrlWithBoundedConcurrency() {
+        assertEquals("NONE", resource("WebhookFunctionUrl").get("AuthType").asText());
+        assertTrue(resource("WebhookFunctionUrl").get("TargetFunctionArn").toString().contains("WebhookFunction"));
+        assertTrue(resource("WebhookFunction").has("ReservedConcurrentExecutions"));
+        assertEquals("webhook", resource("WebhookFunction").at("/Environment/Variables/QUARKUS_FUNQY_EXPORT").asText());
+        assertEquals("fetch", resource("FetchFunction").at("/Environment/Variables/QUARKUS_FUNQY_EXPORT").asText());
+        for (JsonNode r : resources) {
+            if (r.get("Type").asText().equals("AWS::Lambda::Url")) {
+                assertEquals("{\"Ref\":\"WebhookFunction\"}", r.at("/Properties/TargetFunctionArn").toString(), "only the webhook is public");
+            }
+        }
+        for (String function : List.of("FetchFunction", "WebhookFunction")) {
+            assertEquals("provided.al2023", resource(function).get("Runtime").asText());
+        }
+    }
+
+    @Test
+    void theScheduleInvokesOnlyFetchWithRetriesAndADeadLetterQueue() {
+        JsonNode target = resource("FetchFunctionSchedule").get("Target");
+        assertTrue(target.get("Arn").toString().contains("FetchFunction"));
+        assertTrue(target.at("/DeadLetterConfig/Arn").toString().contains("FetchDeadLetterQueue"));
+        assertTrue(target.at("/RetryPolicy/MaximumRetryAttempts").asInt() > 0);
+        JsonNode role = resources.at("/FetchFunctionScheduleRole/Properties/Policies");
+        for (JsonNode policy : role) {
+            for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+                String action = statement.get("Action").asText();
+                assertTrue(action.equals("lambda:InvokeFunction") || action.equals("sqs:SendMessage"), statement.toString());
+                assertTrue(statement.get("Resource").toString().contains(action.startsWith("lambda") ? "FetchFunction" : "FetchDeadLetterQueue"));
+            }
+        }
+        assertTrue(resource("FetchFunctionEventInvokeConfig").at("/DestinationConfig/OnFailure/Destination").toString()
+                .contains("FetchDeadLetterQueue"));
+    }
+
+    @Test
+    void logsAreKeptForALimitedTimeAndFailuresRaiseAlarms() {
+        for (String group : List.of("FetchLogGroup", "WebhookLogGroup")) {
+            assertTrue(resource(group).has("RetentionInDays"));
+        }
+        assertTrue(resource("FetchFunction").at("/LoggingConfig/LogGroup").toString().contains("FetchLogGroup"));
+        assertTrue(resource("FetchErrorsAlarm").toString().contains("Errors"));
+        assertTrue(resource("WebhookErrorsAlarm").toString().contains("Url5xxCount"));
+        assertTrue(resource("DeadLettersAlarm").toString().contains("ApproximateNumberOfMessagesVisible"));
+    }
+}

@@ -1,0 +1,82 @@
+package io.cartola.testing;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** moto's server (installed on the build machines) as a real AWS Secrets Manager endpoint, one per test JVM. */
+public final class MotoServer {
+
+    private static MotoServer instance;
+    private final Process process;
+    private final int port;
+
+    private MotoServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static synchronized MotoServer get() {
+        if (instance == null) {
+            instance = start();
+        }
+        return instance;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public SecretsManagerClient secretsManager() {
+        return SecretsManagerClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    /** Creates a secret and returns its ARN. */
+    public String secret(String name, String value) {
+        try (SecretsManagerClient client = secretsManager()) {
+            return client.createSecret(b -> b.name(name).secretString(value)).arn();
+        }
+    }
+
+    private static MotoServer start() {
+        try {
+            int port = S3MockServer.freePort();
+            Path log = Files.createTempFile("moto", ".log");
+            Process process = new ProcessBuilder(List.of("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port)))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            for (int i = 0; i < 150; i++) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("moto_server exited: " + Files.readString(log));
+                }
+                try {
+                    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/moto-api/").toURL().openConnection();
+                    c.setConnectTimeout(500);
+                    if (c.getResponseCode() < 500) {
+                        return new MotoServer(process, port);
+                    }
+                } catch (IOException notYet) {
+                    // starting
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException("moto_server did not start within 30 s");
+        } catch (IOException e) {
+            throw new IllegalStateException("moto_server is not installed: it stands in for AWS Secrets Manager in tests", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
