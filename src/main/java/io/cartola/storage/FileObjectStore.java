@@ -1,6 +1,8 @@
 package io.cartola.storage;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -18,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Keys as paths under a directory: the local default. Each object is written to a temporary file
  * first and then linked (create) or atomically moved (replace) into place, so readers see it whole
- * or not at all. Versions are content hashes; {@code replace} is atomic within one process.
+ * or not at all. Versions are content hashes; {@code replace} holds a lock on a hidden lock file
+ * beside the object, so it is atomic across threads and processes (several local function instances).
  */
 public class FileObjectStore implements ObjectStore {
 
@@ -64,20 +67,26 @@ public class FileObjectStore implements ObjectStore {
     @Override
     public boolean replace(String key, byte[] bytes, String contentType, String expectedVersion) {
         Path target = resolve(key);
+        // a JVM lock first: one process may not take the same file lock twice
         synchronized (lock(target)) {
-            String current = read(key).map(Stored::version).orElse(null);
-            if (expectedVersion == null ? current != null : !expectedVersion.equals(current)) {
-                return false;
-            }
             Path tmp = null;
             try {
-                tmp = writeTemp(target, bytes);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                Files.createDirectories(target.getParent());
+                try (FileChannel lockFile = FileChannel.open(target.resolveSibling("." + target.getFileName() + ".lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock held = lockFile.lock()) {
+                    String current = read(key).map(Stored::version).orElse(null);
+                    if (expectedVersion == null ? current != null : !expectedVersion.equals(current)) {
+                        return false;
+                    }
+                    tmp = writeTemp(target, bytes);
+                    try {
+                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    return true;
                 }
-                return true;
             } catch (IOException e) {
                 throw new StorageException("could not write " + key, e);
             } finally {

@@ -39,7 +39,7 @@ import io.restassured.path.json.JsonPath;
 /** The fetch function invoked as Lambda invokes it, against WireMock (Khipu) and S3Mock (S3). */
 @QuarkusTest
 @TestProfile(FetchProfile.class)
-class FetchFunctionTest {
+public class FetchFunctionTest {
 
     // exact decimals, as a data lake reader would use
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -94,7 +94,7 @@ class FetchFunctionTest {
         assertEquals(2, record.get("transactions").asInt());
 
         LoggedRequest sent = khipu.requests(account).get(0);
-        assertEquals("test-api-key-0123456789", sent.getHeader("x-api-key"));
+        assertEquals(FetchProfile.API_KEY, sent.getHeader("x-api-key"));
         assertFalse(sent.containsHeader("Authorization"), "never both credentials");
         JsonNode body = JSON.readTree(sent.getBodyAsString());
         assertEquals(account, body.at("/RequestData/AccountNumber").asText());

@@ -25,10 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 
-/**
- * As deployed: Khipu's key and the signing key come from Secrets Manager (moto). The test profile's
- * own values differ, so the assertions only hold if the secrets were read.
- */
+/** As deployed: Khipu's key and the signing key come from Secrets Manager (moto) and nowhere else. */
 @QuarkusTest
 @TestProfile(SecretsFromAwsTest.FromSecretsManager.class)
 class SecretsFromAwsTest {
@@ -60,6 +57,15 @@ class SecretsFromAwsTest {
     }
 
     public static class FromSecretsManager extends FetchProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new java.util.HashMap<>(super.getConfigOverrides());
+            // overrides outrank every source: leave these to Secrets Manager
+            config.remove("cartola.khipu.api-key");
+            config.remove("cartola.callback.secret");
+            return config;
+        }
+
         @Override
         public List<TestResourceEntry> testResources() {
             List<TestResourceEntry> resources = new java.util.ArrayList<>(super.testResources());

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +28,7 @@ import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;
 import io.cartola.testing.Lambda;
+import io.cartola.testing.Tokens;
 import io.cartola.testing.S3Objects;
 import io.cartola.testing.WebhookProfile;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,13 +38,12 @@ import io.restassured.path.json.JsonPath;
 /** The webhook function invoked with Function URL events, as Lambda invokes it, storing to S3Mock. */
 @QuarkusTest
 @TestProfile(WebhookProfile.class)
-class WebhookFunctionTest {
+public class WebhookFunctionTest {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
-    @Inject
-    CallbackToken tokens;
+    final CallbackToken tokens = Tokens.signer();
 
     final S3Objects s3 = new S3Objects();
 

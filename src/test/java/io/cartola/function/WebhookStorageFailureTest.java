@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +17,7 @@ import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;
 import io.cartola.testing.Lambda;
+import io.cartola.testing.Tokens;
 import io.cartola.testing.WebhookProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -57,8 +57,7 @@ class WebhookStorageFailureTest {
         }
     }
 
-    @Inject
-    CallbackToken tokens;
+    final CallbackToken tokens = Tokens.signer();
 
     @Test
     void aStorageFailureAnswers503() {

@@ -51,6 +51,7 @@ public final class DemoKhipu implements AutoCloseable {
     private final Duration callbackDelay;
     private final Duration answerDelay;
 
+    /** {@code callbackDelay} null: accept asynchronous requests without ever calling back. */
     public DemoKhipu(Duration callbackDelay, Duration answerDelay) {
         this.callbackDelay = callbackDelay;
         this.answerDelay = answerDelay;
@@ -136,6 +137,9 @@ public final class DemoKhipu implements AutoCloseable {
             return json(200, envelope);
         }
         String url = callbackUrl.asText();
+        if (callbackDelay == null) {
+            return json(202, "{\"OperationId\":\"" + operationId + "\"}");
+        }
         callbacks.schedule(() -> deliver(url, operationId, envelope), callbackDelay.toMillis(), TimeUnit.MILLISECONDS);
         return json(202, "{\"OperationId\":\"" + operationId + "\",\"Status\":\"OK\",\"Data\":null,"
                 + "\"AdditionalInformation\":null,\"Error\":null,\"LifeSpan\":null}");

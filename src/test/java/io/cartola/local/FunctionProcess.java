@@ -28,9 +28,15 @@ public final class FunctionProcess implements AutoCloseable {
             return new Launcher(null, runnerJar, ricClasspath);
         }
 
-        /** From the system properties Maven passes: cartola.native (optional), cartola.runner and lambda.ric.classpath. */
+        /**
+         * From the system properties Maven passes: the native executable (cartola.native, or native.image.path in a
+         * -Dnative build) if there is one, else cartola.runner with lambda.ric.classpath.
+         */
         public static Launcher fromSystemProperties() {
             String nativeExecutable = System.getProperty("cartola.native", "");
+            if (nativeExecutable.isBlank()) {
+                nativeExecutable = System.getProperty("native.image.path", "");
+            }
             if (!nativeExecutable.isBlank() && Files.isExecutable(Path.of(nativeExecutable))) {
                 return nativeExecutable(Path.of(nativeExecutable));
             }

@@ -64,7 +64,7 @@ public final class LocalCartola implements AutoCloseable {
         return await(webhookApi.invoke(event), webhookApi, webhook, timeout);
     }
 
-    static RuntimeApi.Result await(CompletableFuture<RuntimeApi.Result> result, RuntimeApi api, FunctionProcess process,
+    public static RuntimeApi.Result await(CompletableFuture<RuntimeApi.Result> result, RuntimeApi api, FunctionProcess process,
             Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

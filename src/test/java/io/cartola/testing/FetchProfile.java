@@ -8,9 +8,22 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 /** The application as the fetch Lambda runs it, with Khipu on WireMock and S3 on S3Mock. */
 public class FetchProfile implements QuarkusTestProfile {
 
+    /** Known to the tests, so they can sign callbacks the application accepts. */
+    public static final String CALLBACK_SECRET = "test-secret-0123456789-0123456789-abcdef";
+    public static final String API_KEY = "test-api-key-0123456789";
+
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("quarkus.funqy.export", "fetch");
+        return Map.of(
+                "quarkus.funqy.export", export(),
+                "cartola.khipu.api-key", API_KEY,
+                "cartola.callback.url", "https://webhook.example.test/",
+                "cartola.callback.secret", CALLBACK_SECRET,
+                "cartola.accounts", "000011887755,000022334455");
+    }
+
+    protected String export() {
+        return "fetch";
     }
 
     @Override

@@ -19,14 +19,40 @@ public final class S3MockServer {
     public static final String BUCKET = "cartola-test";
     private static S3MockServer instance;
 
-    private final Process process;
+    private Process process;
     private final int port;
+    private final Path root;
     private final Path log;
 
-    private S3MockServer(Process process, int port, Path log) {
+    private S3MockServer(Process process, int port, Path root, Path log) {
         this.process = process;
         this.port = port;
+        this.root = root;
         this.log = log;
+    }
+
+    /** A server of one's own (outage tests stop and restart it); its files survive a restart. */
+    public static S3MockServer dedicated() {
+        try {
+            return start(freePort(), Files.createTempDirectory("s3mock-dedicated"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops this server's process, as an outage. */
+    public synchronized void kill() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts this server again, on the same port with the same files. */
+    public synchronized void restart() {
+        process = start(port, root).process;
     }
 
     public static synchronized S3MockServer get() {
@@ -54,22 +80,29 @@ public final class S3MockServer {
     }
 
     private static S3MockServer start() {
+        try {
+            return start(freePort(), Files.createTempDirectory("s3mock"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static S3MockServer start(int port, Path root) {
         String jar = System.getProperty("s3mock.jar", "target/test-servers/s3mock.jar");
         if (!Files.exists(Path.of(jar))) {
             throw new IllegalStateException("S3Mock jar not found at " + jar + ": run the tests through Maven (./mvnw verify)");
         }
         try {
-            int port = freePort();
-            Path root = Files.createTempDirectory("s3mock");
             Path log = root.resolveSibling(root.getFileName() + ".log");
             Process process = new ProcessBuilder(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar,
                     "--http.port=" + port, "--server.port=" + freePort(),
                     "--com.adobe.testing.s3mock.store.initial-buckets=" + BUCKET,
                     "--com.adobe.testing.s3mock.store.root=" + root,
+                    "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
                     "--spring.main.banner-mode=off"))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            S3MockServer server = new S3MockServer(process, port, log);
+            S3MockServer server = new S3MockServer(process, port, root, log);
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
             server.awaitReady(Duration.ofSeconds(60));
             return server;

@@ -18,12 +18,20 @@ public final class S3Objects {
     private final S3Client s3;
 
     public S3Objects() {
-        this.s3 = client();
+        this(S3MockServer.get().endpoint());
+    }
+
+    public S3Objects(java.net.URI endpoint) {
+        this.s3 = client(endpoint);
     }
 
     public static S3Client client() {
+        return client(S3MockServer.get().endpoint());
+    }
+
+    public static S3Client client(java.net.URI endpoint) {
         return S3Client.builder()
-                .endpointOverride(S3MockServer.get().endpoint())
+                .endpointOverride(endpoint)
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))

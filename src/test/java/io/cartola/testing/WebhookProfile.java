@@ -1,20 +1,10 @@
 package io.cartola.testing;
 
-import java.util.List;
-import java.util.Map;
-
-import io.quarkus.test.junit.QuarkusTestProfile;
-
-/** The application as the webhook Lambda runs it, with Khipu on WireMock and S3 on S3Mock. */
-public class WebhookProfile implements QuarkusTestProfile {
+/** The application as the webhook Lambda runs it, with S3 on S3Mock. */
+public class WebhookProfile extends FetchProfile {
 
     @Override
-    public Map<String, String> getConfigOverrides() {
-        return Map.of("quarkus.funqy.export", "webhook");
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(S3MockResource.class), new TestResourceEntry(KhipuResource.class));
+    protected String export() {
+        return "webhook";
     }
 }

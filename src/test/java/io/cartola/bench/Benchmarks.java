@@ -1,0 +1,263 @@
+package io.cartola.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cartola.ingest.CallbackToken;
+import io.cartola.local.DemoKhipu;
+import io.cartola.local.FunctionProcess;
+import io.cartola.local.LocalCartola;
+import io.cartola.local.RuntimeApi;
+import io.cartola.testing.Envelopes;
+import io.cartola.testing.FunctionUrlEvent;
+
+/**
+ * cartola's benchmarks, apart from the tests: cold start (native vs JVM), callback processing cost
+ * (against plain Jackson reading the same bytes), and fan-out of one scheduled fetch. Every figure
+ * is measured in the same run on the same machine, next to its baseline, and printed as a table.
+ * Run with {@code ./mvnw -Pbench package -Dcartola.native=target/cartola-0.1.0-SNAPSHOT-runner}.
+ */
+public final class Benchmarks {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SECRET = "benchmark-signing-key-0123456789-0123456789";
+    static final String ACCOUNT = "000011887755";
+    static final Path WORK = Path.of("target", "bench");
+
+    public static void main(String[] args) throws Exception {
+        int starts = Integer.getInteger("bench.starts", 10);
+        FunctionProcess.Launcher jvm = FunctionProcess.Launcher.jvm(Path.of(System.getProperty("cartola.runner")),
+                System.getProperty("lambda.ric.classpath"));
+        Optional<FunctionProcess.Launcher> nativeLauncher = Optional.ofNullable(System.getProperty("cartola.native"))
+                .filter(p -> !p.isBlank() && Files.isExecutable(Path.of(p))).map(p -> FunctionProcess.Launcher.nativeExecutable(Path.of(p)));
+        say("cartola benchmarks, %s, %d cores, Java %s", Instant.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        if (nativeLauncher.isEmpty()) {
+            say("no native executable given (-Dcartola.native=...): native columns are empty");
+        }
+        Files.createDirectories(WORK);
+        // -Dbench.only=cold,cost,fanout,load picks some
+        List<String> only = List.of(System.getProperty("bench.only", "cold,cost,fanout,load").split(","));
+        try (DemoKhipu khipu = new DemoKhipu(null, Duration.ZERO)) {
+            if (only.contains("cold")) {
+                coldStart(starts, jvm, nativeLauncher, khipu);
+            }
+            if (only.contains("cost")) {
+                callbackCost(jvm, nativeLauncher);
+            }
+            if (only.contains("fanout")) {
+                fanOut(nativeLauncher.orElse(jvm), Integer.getInteger("bench.accounts", 1000), Integer.getInteger("bench.concurrency", 8));
+            }
+            if (only.contains("load")) {
+                for (FunctionProcess.Launcher launcher : nativeLauncher.isPresent() ? List.of(nativeLauncher.get(), jvm) : List.of(jvm)) {
+                    Load.run(launcher, Integer.getInteger("load.callbacks", 2000), Integer.getInteger("load.clients", 50),
+                            Integer.getInteger("load.instances", 5));
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- 1. cold start
+
+    record Start(double seconds, long rssKb) {
+    }
+
+    static Map<String, String> env(DemoKhipu khipu, Path data) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CARTOLA_KHIPU_URL", khipu == null ? "http://127.0.0.1:9" : khipu.baseUrl());
+        env.put("CARTOLA_KHIPU_API_KEY", "bench");
+        env.put("CARTOLA_CALLBACK_URL", "http://127.0.0.1:9/");
+        env.put("CARTOLA_CALLBACK_SECRET", SECRET);
+        env.put("CARTOLA_STORAGE", "file");
+        env.put("CARTOLA_FILE_DIR", data.toAbsolutePath().toString());
+        return env;
+    }
+
+    static String webhookEvent(int transactions) {
+        CallbackToken tokens = new CallbackToken(SECRET, Duration.ofHours(1), Clock.systemUTC());
+        String envelope = Envelopes.ok("op-" + System.nanoTime(), Envelopes.transactions(transactions, "b" + System.nanoTime() + "-"));
+        return FunctionUrlEvent.post(tokens.issue(ACCOUNT, Instant.now(), tokens.newNonce()), envelope);
+    }
+
+    /** From process start to the first invocation's answer. */
+    static Start start(String function, FunctionProcess.Launcher launcher, DemoKhipu khipu, String event, int i) throws Exception {
+        Path data = Files.createTempDirectory(WORK.toAbsolutePath(), "cold");
+        Map<String, String> env = env(khipu, data);
+        env.put("CARTOLA_CALLBACK_MAX_BODY_BYTES", "1000000000");
+        try (RuntimeApi api = new RuntimeApi(function)) {
+            var answer = api.invoke(event);
+            long t0 = System.nanoTime();
+            try (FunctionProcess process = FunctionProcess.start(function, launcher, api, env,
+                    WORK.resolve("logs").resolve(function + (launcher.isNative() ? "-native-" : "-jvm-") + i + ".log"))) {
+                RuntimeApi.Result result = LocalCartola.await(answer, api, process, Duration.ofMinutes(2));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (result.error() || (function.equals("webhook") && !result.body().contains("\"statusCode\":200"))
+                        || (function.equals("fetch") && !result.body().contains("STORED"))) {
+                    throw new IllegalStateException(function + " answered " + result.body());
+                }
+                return new Start(seconds, rss(process.pid()));
+            }
+        }
+    }
+
+    static void coldStart(int starts, FunctionProcess.Launcher jvm, Optional<FunctionProcess.Launcher> nat, DemoKhipu khipu)
+            throws Exception {
+        say("%n1. Cold start: process start to first response, %d starts each (fetch: sync, 1 account, stand-in Khipu;"
+                + " webhook: a signed 3-transaction callback)", starts);
+        say("%-8s %-7s %10s %10s %14s", "function", "mode", "median s", "max s", "RSS after 1st");
+        Map<String, Double> medians = new HashMap<>();
+        for (String function : List.of("fetch", "webhook")) {
+            for (FunctionProcess.Launcher launcher : nat.isPresent() ? List.of(nat.get(), jvm) : List.of(jvm)) {
+                List<Start> runs = new ArrayList<>();
+                for (int i = 0; i < starts; i++) {
+                    String event = function.equals("fetch") ? "{\"accounts\":[\"" + ACCOUNT + "\"],\"mode\":\"sync\"}" : webhookEvent(3);
+                    runs.add(start(function, launcher, khipu, event, i));
+                }
+                List<Double> seconds = runs.stream().map(Start::seconds).sorted().toList();
+                double median = median(seconds);
+                String mode = launcher.isNative() ? "native" : "jvm";
+                medians.put(function + mode, median);
+                say("%-8s %-7s %10.3f %10.3f %11d MB", function, mode, median, seconds.get(seconds.size() - 1),
+                        runs.stream().mapToLong(Start::rssKb).max().orElse(0) / 1024);
+            }
+            if (nat.isPresent()) {
+                say("%-8s native/JVM median ratio: %.3f (1/%.0f)", function, medians.get(function + "native") / medians.get(function + "jvm"),
+                        medians.get(function + "jvm") / medians.get(function + "native"));
+            }
+        }
+        if (nat.isPresent()) {
+            Path exe = nat.get().executable();
+            Path zip = exe.resolveSibling("function.zip");
+            say("native executable %d MB, function.zip %s", Files.size(exe) / (1024 * 1024),
+                    Files.exists(zip) ? Files.size(zip) / (1024 * 1024) + " MB" : "not built");
+        }
+    }
+
+    // ---------------------------------------------------------------- 2. callback cost
+
+    static void callbackCost(FunctionProcess.Launcher jvm, Optional<FunctionProcess.Launcher> nat) throws Exception {
+        say("%n2. Callback processing: webhook handling (parse, verify, store to the filesystem store), warm, median of 5,"
+                + " against plain Jackson reading the same body into a tree");
+        say("%-7s %12s %12s %14s %14s %9s %12s", "mode", "transactions", "body MB", "webhook tx/s", "Jackson tx/s",
+                "ratio", "peak RSS MB");
+        for (FunctionProcess.Launcher launcher : nat.isPresent() ? List.of(nat.get(), jvm) : List.of(jvm)) {
+            Path data = Files.createTempDirectory(WORK.toAbsolutePath(), "cost");
+            Map<String, String> env = env(null, data);
+            env.put("CARTOLA_CALLBACK_MAX_BODY_BYTES", "1000000000");
+            try (RuntimeApi api = new RuntimeApi("webhook");
+                    FunctionProcess process = FunctionProcess.start("webhook", launcher, api, env,
+                            WORK.resolve("logs").resolve("cost-" + (launcher.isNative() ? "native" : "jvm") + ".log"))) {
+                for (int n : List.of(10, 1_000, 100_000)) {
+                    int rounds = n >= 100_000 ? 3 : 5;
+                    List<Double> ours = new ArrayList<>();
+                    List<Double> jackson = new ArrayList<>();
+                    double mb = 0;
+                    for (int round = -1; round < rounds; round++) {
+                        String event = webhookEvent(n);
+                        byte[] body = JSON.readTree(event).get("body").asText().getBytes(StandardCharsets.UTF_8);
+                        mb = body.length / 1e6;
+                        long t0 = System.nanoTime();
+                        RuntimeApi.Result r = LocalCartola.await(api.invoke(event), api, process, Duration.ofMinutes(10));
+                        double took = (System.nanoTime() - t0) / 1e9;
+                        if (r.error() || !r.body().contains("\"statusCode\":200")) {
+                            throw new IllegalStateException("webhook answered " + r.body().substring(0, Math.min(300, r.body().length())));
+                        }
+                        long j0 = System.nanoTime();
+                        JsonNode tree = JSON.readTree(body);
+                        double jacksonTook = (System.nanoTime() - j0) / 1e9;
+                        if (tree.at("/Data/Transaction").size() != n) {
+                            throw new IllegalStateException("baseline read " + tree.at("/Data/Transaction").size());
+                        }
+                        if (round >= 0) { // round -1 warms both up
+                            ours.add(took);
+                            jackson.add(jacksonTook);
+                        }
+                    }
+                    double oursTps = n / median(ours);
+                    double jacksonTps = n / median(jackson);
+                    say("%-7s %12d %12.2f %14.0f %14.0f %8.1fx %12d", launcher.isNative() ? "native" : "jvm", n, mb, oursTps,
+                            jacksonTps, jacksonTps / oursTps, hwm(process.pid()) / 1024);
+                }
+            }
+        }
+        say("(webhook time includes the Lambda event round trip: the body travels inside the event JSON, is decoded, parsed and written)");
+    }
+
+    // ---------------------------------------------------------------- 3. fan-out
+
+    static void fanOut(FunctionProcess.Launcher launcher, int accounts, int concurrency) throws Exception {
+        Duration answer = Duration.ofMillis(200);
+        say("%n3. Fan-out: one scheduled fetch of %d accounts, Khipu stand-in answering each request after %d ms, concurrency %d (%s)",
+                accounts, answer.toMillis(), concurrency, launcher.isNative() ? "native" : "jvm");
+        Path data = Files.createTempDirectory(WORK.toAbsolutePath(), "fanout");
+        try (DemoKhipu slow = new DemoKhipu(null, answer)) {
+            Map<String, String> env = env(slow, data);
+            env.put("CARTOLA_FETCH_CONCURRENCY", String.valueOf(concurrency));
+            env.put("CARTOLA_ACCOUNTS", IntStream.range(0, accounts).mapToObj(i -> String.format("%012d", 500_000_000L + i))
+                    .collect(Collectors.joining(",")));
+            try (RuntimeApi api = new RuntimeApi("fetch");
+                    FunctionProcess process = FunctionProcess.start("fetch", launcher, api, env, WORK.resolve("logs").resolve("fanout.log"))) {
+                // warm: the first invocation pays the start; the schedule's invocation is timed on a started function
+                LocalCartola.await(api.invoke("{\"accounts\":[\"000000000001\"],\"mode\":\"async\"}"), api, process, Duration.ofMinutes(2));
+                long t0 = System.nanoTime();
+                RuntimeApi.Result r = LocalCartola.await(api.invoke("{\"mode\":\"async\"}"), api, process, Duration.ofMinutes(20));
+                double wall = (System.nanoTime() - t0) / 1e9;
+                JsonNode result = JSON.readTree(r.body());
+                double ideal = accounts * answer.toMillis() / 1000.0 / concurrency;
+                say("%-10s %10s %10s %10s %12s", "accounts", "accepted", "wall s", "ideal s", "over ideal");
+                say("%-10d %10d %10.2f %10.2f %11.1f%%", accounts, result.path("accepted").asInt(), wall, ideal, (wall / ideal - 1) * 100);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static long rss(long pid) {
+        return status(pid, "VmRSS:");
+    }
+
+    static long hwm(long pid) {
+        return status(pid, "VmHWM:");
+    }
+
+    static long status(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static void say(String format, Object... args) {
+        System.out.println(String.format(format, args));
+    }
+
+}

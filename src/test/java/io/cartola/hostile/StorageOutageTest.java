@@ -1,0 +1,151 @@
+package io.cartola.hostile;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+
+import io.cartola.ingest.CallbackToken;
+import io.cartola.testing.Accounts;
+import io.cartola.testing.Envelopes;
+import io.cartola.testing.FunctionUrlEvent;
+import io.cartola.testing.Lambda;
+import io.cartola.testing.S3MockServer;
+import io.cartola.testing.S3Objects;
+import io.cartola.testing.Tokens;
+import io.cartola.testing.WebhookProfile;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * S3 stopped, or failing half-way through a callback: the webhook answers 5xx, marks nothing done,
+ * and a redelivery once S3 is back stores everything exactly once. The application reaches a
+ * dedicated S3Mock through a WireMock proxy, so a test can stop the server or fail chosen requests.
+ */
+@QuarkusTest
+@TestProfile(StorageOutageTest.Outages.class)
+class StorageOutageTest {
+
+    static S3MockServer s3mock;
+    static WireMockServer proxy;
+
+    public static class Proxy implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            s3mock = S3MockServer.dedicated();
+            proxy = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+            proxy.start();
+            proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(s3mock.endpoint().toString())));
+            Map<String, String> config = new HashMap<>();
+            config.put("cartola.storage", "s3");
+            config.put("cartola.s3.bucket", S3MockServer.BUCKET);
+            config.put("quarkus.s3.endpoint-override", proxy.baseUrl());
+            config.put("quarkus.s3.path-style-access", "true");
+            config.put("quarkus.s3.aws.region", "us-east-1");
+            config.put("quarkus.s3.aws.credentials.type", "static");
+            config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", "test");
+            config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", "test");
+            return config;
+        }
+
+        @Override
+        public void stop() {
+            proxy.stop();
+            s3mock.kill();
+        }
+    }
+
+    public static class Outages extends WebhookProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(Proxy.class));
+        }
+    }
+
+    final CallbackToken tokens = Tokens.signer();
+
+    String event(String account, String operationId) {
+        return FunctionUrlEvent.post(tokens.issue(account, Instant.now(), tokens.newNonce()),
+                Envelopes.ok(operationId, Envelopes.transactions(4, operationId + "-")));
+    }
+
+    static JsonPath deliver(String event) {
+        return Lambda.invoke(event).then().statusCode(200).extract().jsonPath();
+    }
+
+    void assertStoredOnce(S3Objects s3, String account, String operationId) {
+        assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + account + "/").size());
+        assertTrue(s3.keys("raw/btgpactual.cl/account=" + account + "/").get(0).endsWith(operationId + ".json"));
+        List<String> view = s3.keys("view/btgpactual.cl/account=" + account + "/");
+        assertEquals(1, view.size());
+        List<String> lines = s3.text(view.get(0)).orElseThrow().lines().toList();
+        assertEquals(4, lines.size());
+        assertEquals(4, lines.stream().distinct().count());
+        assertEquals(1, s3.keys("operations/").stream().filter(k -> k.endsWith(".result.json"))
+                .filter(k -> s3.text(k).orElse("").contains(operationId)).count(), "one final record");
+    }
+
+    @Test
+    void s3StoppedThenBack() {
+        String account = Accounts.fresh();
+        String event = event(account, "op-outage");
+        s3mock.kill();
+        try {
+            JsonPath down = deliver(event);
+            assertEquals(503, down.getInt("statusCode"));
+            assertTrue(down.getString("body").contains("deliver again"));
+        } finally {
+            s3mock.restart();
+        }
+        S3Objects s3 = new S3Objects(s3mock.endpoint());
+        assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty());
+        assertTrue(s3.keys("operations/").stream().noneMatch(k -> k.endsWith(".result.json") && s3.text(k).orElse("").contains("op-outage")));
+
+        JsonPath again = deliver(event);
+
+        assertEquals(200, again.getInt("statusCode"));
+        assertTrue(again.getString("body").contains("stored 4 transactions"), again.getString("body"));
+        assertStoredOnce(s3, account, "op-outage");
+        assertTrue(deliver(event).getString("body").contains("duplicate"));
+        assertStoredOnce(s3, account, "op-outage");
+    }
+
+    @Test
+    void s3FailingHalfWayThrough() {
+        String account = Accounts.fresh();
+        String event = event(account, "op-halfway");
+        // the raw snapshot gets written, the view does not
+        StubMapping failing = proxy.stubFor(put(urlPathMatching(".*/view/.*")).atPriority(1)
+                .willReturn(aResponse().withStatus(500).withBody("<Error><Code>InternalError</Code></Error>")));
+        JsonPath broken = deliver(event);
+        proxy.removeStub(failing);
+
+        assertEquals(503, broken.getInt("statusCode"));
+        S3Objects s3 = new S3Objects(s3mock.endpoint());
+        assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + account + "/").size(), "raw first");
+        assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
+        assertTrue(s3.keys("operations/").stream().noneMatch(k -> k.endsWith(".result.json") && s3.text(k).orElse("").contains("op-halfway")),
+                "not marked done");
+
+        JsonPath again = deliver(event);
+
+        assertEquals(200, again.getInt("statusCode"));
+        assertStoredOnce(s3, account, "op-halfway");
+    }
+}

@@ -1,0 +1,102 @@
+package io.cartola.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+
+import io.cartola.ingest.CallbackToken;
+import io.cartola.local.FunctionProcess;
+import io.cartola.local.FunctionUrl;
+import io.cartola.local.RuntimeApi;
+import io.cartola.testing.Accounts;
+import io.cartola.testing.Envelopes;
+import io.cartola.testing.S3MockServer;
+import io.cartola.testing.S3Objects;
+
+/**
+ * The same callback delivered 5 times at once to a webhook running as 5 instances (5 processes
+ * polling one Runtime API behind the Function URL, as Lambda scales out): every delivery gets 2xx
+ * and the result is stored once.
+ */
+class ConcurrentDeliveryIT {
+
+    static final String SECRET = "concurrent-delivery-secret-0123456789-abc";
+    static final int INSTANCES = 5;
+
+    @Test
+    void fiveSimultaneousDeliveriesStoreOneResult() throws Exception {
+        String account = Accounts.fresh();
+        Map<String, String> env = Map.of(
+                "CARTOLA_CALLBACK_SECRET", SECRET,
+                "CARTOLA_STORAGE", "s3",
+                "CARTOLA_S3_BUCKET", S3MockServer.BUCKET,
+                "QUARKUS_S3_ENDPOINT_OVERRIDE", S3MockServer.get().endpoint().toString(),
+                "QUARKUS_S3_PATH_STYLE_ACCESS", "true",
+                "QUARKUS_S3_AWS_CREDENTIALS_TYPE", "static",
+                "QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "test",
+                "QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "test");
+        Path logs = Files.createDirectories(Path.of("target", "it-logs", "concurrent"));
+        List<FunctionProcess> instances = new ArrayList<>();
+        try (RuntimeApi api = new RuntimeApi("webhook"); FunctionUrl url = new FunctionUrl(api)) {
+            for (int i = 0; i < INSTANCES; i++) {
+                instances.add(FunctionProcess.start("webhook", FunctionProcess.Launcher.fromSystemProperties(), api, env,
+                        logs.resolve("webhook-" + i + ".log")));
+            }
+            // every instance is up before the deliveries arrive: warm them with rejected (unsigned) requests
+            HttpClient http = HttpClient.newHttpClient();
+            for (int i = 0; i < INSTANCES * 3; i++) {
+                http.send(HttpRequest.newBuilder(URI.create(url.url())).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+            CallbackToken tokens = new CallbackToken(SECRET, Duration.ofHours(1), Clock.systemUTC());
+            String target = url.url() + "?t=" + tokens.issue(account, Instant.now(), tokens.newNonce());
+            String envelope = Envelopes.ok("op-concurrent", Envelopes.transactions(6, "cc-"));
+
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(INSTANCES);
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return http.send(HttpRequest.newBuilder(URI.create(target)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+                }));
+            }
+            go.countDown();
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get();
+                assertEquals(200, response.statusCode(), response.body());
+            }
+            pool.shutdown();
+        } finally {
+            instances.forEach(FunctionProcess::close);
+        }
+        S3Objects s3 = new S3Objects();
+        assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + account + "/").size());
+        List<String> lines = s3.only("view/btgpactual.cl/account=" + account + "/").lines().toList();
+        assertEquals(6, lines.size());
+        assertEquals(1, s3.keys("operations/").stream().filter(k -> k.endsWith(".result.json"))
+                .filter(k -> s3.text(k).orElse("").contains("op-concurrent")).count());
+        assertTrue(s3.keys("operations/").stream().filter(k -> k.endsWith(".callback.json"))
+                .filter(k -> s3.text(k).orElse("").contains("op-concurrent")).count() == 1);
+    }
+
+}
