@@ -15,10 +15,14 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cartola.khipu.model.Transaction;
 import io.cartola.storage.ObjectStore;
 import io.cartola.storage.StorageException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The query-ready view: one JSON object per line per account and day, keyed by {@code TransactionId}.
@@ -38,9 +43,23 @@ public class TransactionView {
 
     static final String OPERATION_ID = "OperationId";
     static final String SNAPSHOT_TIME = "SnapshotTime";
+    static final String TRANSACTION_ID = "TransactionId";
     static final int MAX_ATTEMPTS = 8;
 
+    /** A line of the view: the transaction's own fields, then where it came from. */
+    @RegisterForReflection
+    record ViewLine(@JsonUnwrapped Transaction transaction,
+            @JsonProperty(OPERATION_ID) String operationId,
+            @JsonProperty(SNAPSHOT_TIME) String snapshotTime) {
+    }
+
+    /** A line as stored, with what the merge needs to know of it. */
+    private record Line(String json, Instant snapshot) {
+    }
+
     private final ObjectMapper mapper;
+    private final ObjectWriter lineWriter;
+    private final ObjectWriter transactionWriter;
     private final ObjectStore store;
 
     public TransactionView(ObjectMapper mapper, ObjectStore store) {
@@ -50,26 +69,35 @@ public class TransactionView {
                 .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(SerializationFeature.INDENT_OUTPUT);
+        this.lineWriter = this.mapper.writerFor(ViewLine.class);
+        this.transactionWriter = this.mapper.writerFor(Transaction.class);
         this.store = store;
     }
 
     /** Merges a snapshot's transactions into the day's view; returns the view's key. */
     public String merge(Snapshot snapshot, String operationId, List<Transaction> transactions) {
         String key = snapshot.viewKey();
-        Map<String, ObjectNode> incoming = new LinkedHashMap<>();
-        for (Transaction t : transactions) {
-            ObjectNode line = mapper.valueToTree(t);
-            line.put(OPERATION_ID, operationId);
-            line.put(SNAPSHOT_TIME, snapshot.requestedAt().toString());
-            incoming.put(idOf(t, line), line);
+        Instant at = snapshot.requestedAt();
+        Map<String, Line> incoming = new LinkedHashMap<>();
+        try {
+            for (Transaction t : transactions) {
+                String json = lineWriter.writeValueAsString(new ViewLine(t, operationId, at.toString()));
+                String id = t.transactionId() != null ? "id:" + t.transactionId()
+                        // without an id, identical content is the same transaction
+                        : "sha256:" + sha256(transactionWriter.writeValueAsBytes(t));
+                incoming.put(id, new Line(json, at));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<ObjectStore.Stored> current = store.read(key);
-            Map<String, ObjectNode> lines = current.map(s -> parse(s.bytes())).orElseGet(LinkedHashMap::new);
+            Map<String, Line> lines = current.map(s -> parse(s.bytes())).orElseGet(LinkedHashMap::new);
             boolean changed = false;
-            for (Map.Entry<String, ObjectNode> e : incoming.entrySet()) {
-                ObjectNode existing = lines.get(e.getKey());
-                if (existing == null || (!existing.equals(e.getValue()) && !newer(existing, snapshot.requestedAt()))) {
+            for (Map.Entry<String, Line> e : incoming.entrySet()) {
+                Line existing = lines.get(e.getKey());
+                if (existing == null || (!existing.json().equals(e.getValue().json())
+                        && (existing.snapshot() == null || !existing.snapshot().isAfter(at)))) {
                     lines.put(e.getKey(), e.getValue());
                     changed = true;
                 }
@@ -84,58 +112,58 @@ public class TransactionView {
         throw new StorageException("the view " + key + " kept changing under " + MAX_ATTEMPTS + " attempts to update it", null);
     }
 
-    private static boolean newer(ObjectNode line, Instant than) {
-        JsonNode time = line.get(SNAPSHOT_TIME);
-        try {
-            return time != null && Instant.parse(time.asText()).isAfter(than);
-        } catch (RuntimeException unreadable) {
-            return false;
-        }
-    }
-
-    private Map<String, ObjectNode> parse(byte[] bytes) {
-        Map<String, ObjectNode> lines = new LinkedHashMap<>();
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        for (String line : text.split("\n")) {
-            if (line.isBlank()) {
+    /** Reads only the top-level TransactionId and SnapshotTime of each line; the rest stays text. */
+    private Map<String, Line> parse(byte[] bytes) {
+        Map<String, Line> lines = new LinkedHashMap<>();
+        for (String json : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            if (json.isBlank()) {
                 continue;
             }
-            try {
-                ObjectNode node = (ObjectNode) mapper.readTree(line);
-                JsonNode id = node.get("TransactionId");
-                lines.put(id != null && !id.isNull() ? "id:" + id.asText() : "sha256:" + sha256(withoutMeta(node)), node);
-            } catch (IOException | ClassCastException e) {
-                throw new StorageException("the view holds a line that is not a JSON object", e);
+            String id = null;
+            Instant snapshot = null;
+            try (JsonParser p = mapper.createParser(json)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new StorageException("the view holds a line that is not a JSON object", null);
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (TRANSACTION_ID.equals(name) && value == JsonToken.VALUE_STRING) {
+                        id = p.getText();
+                    } else if (SNAPSHOT_TIME.equals(name) && value == JsonToken.VALUE_STRING) {
+                        snapshot = parseInstant(p.getText());
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                lines.put(id != null ? "id:" + id : "sha256:" + sha256(withoutMeta(json)), new Line(json, snapshot));
+            } catch (IOException e) {
+                throw new StorageException("the view holds a line that is not valid JSON", e);
             }
         }
         return lines;
     }
 
-    private String idOf(Transaction t, ObjectNode line) {
-        // without an id, identical content is the same transaction
-        return t.transactionId() != null ? "id:" + t.transactionId() : "sha256:" + sha256(withoutMeta(line));
+    private byte[] withoutMeta(String json) throws IOException {
+        ObjectNode line = (ObjectNode) mapper.readTree(json);
+        line.remove(OPERATION_ID);
+        line.remove(SNAPSHOT_TIME);
+        return mapper.writeValueAsBytes(line);
     }
 
-    private byte[] withoutMeta(ObjectNode line) {
-        ObjectNode copy = line.deepCopy();
-        copy.remove(OPERATION_ID);
-        copy.remove(SNAPSHOT_TIME);
+    private static Instant parseInstant(String text) {
         try {
-            return mapper.writeValueAsBytes(copy);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return Instant.parse(text);
+        } catch (RuntimeException unreadable) {
+            return null;
         }
     }
 
-    private byte[] write(Map<String, ObjectNode> lines) {
+    private static byte[] write(Map<String, Line> lines) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            for (ObjectNode line : lines.values()) {
-                out.write(mapper.writeValueAsBytes(line));
-                out.write('\n');
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Line line : lines.values()) {
+            out.writeBytes(line.json().getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
         }
         return out.toByteArray();
     }

@@ -10,9 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Keys as paths under a directory: the local default. Each object is written to a temporary file
  * first and then linked (create) or atomically moved (replace) into place, so readers see it whole
- * or not at all. Versions are content hashes; {@code replace} holds a lock on a hidden lock file
- * beside the object, so it is atomic across threads and processes (several local function instances).
+ * or not at all. A replace always puts a new file in place, so a version is the file's identity
+ * (inode, modification time, size). {@code replace} holds a lock on a hidden lock file beside the
+ * object, so it is atomic across threads and processes (several local function instances). Files
+ * are not fsync'ed: this store is for local runs, where atomicity matters and power loss does not.
  */
 public class FileObjectStore implements ObjectStore {
 
@@ -99,13 +99,24 @@ public class FileObjectStore implements ObjectStore {
     public Optional<Stored> read(String key) {
         Path target = resolve(key);
         try {
-            byte[] bytes = Files.readAllBytes(target);
-            return Optional.of(new Stored(bytes, sha256(bytes)));
+            while (true) {
+                String before = version(target);
+                byte[] bytes = Files.readAllBytes(target);
+                // a replace between the two looks gives another file: read again
+                if (before.equals(version(target))) {
+                    return Optional.of(new Stored(bytes, before));
+                }
+            }
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new StorageException("could not read " + key, e);
         }
+    }
+
+    private static String version(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return a.fileKey() + "/" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) + "/" + a.size();
     }
 
     private Path resolve(String key) {
@@ -123,10 +134,7 @@ public class FileObjectStore implements ObjectStore {
     private static Path writeTemp(Path target, byte[] bytes) throws IOException {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try (var channel = Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(bytes));
-            ((java.nio.channels.FileChannel) channel).force(true);
-        }
+        Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return tmp;
     }
 
@@ -140,11 +148,4 @@ public class FileObjectStore implements ObjectStore {
         }
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -59,7 +59,7 @@ public final class Benchmarks {
                 coldStart(starts, jvm, nativeLauncher, khipu);
             }
             if (only.contains("cost")) {
-                callbackCost(jvm, nativeLauncher);
+                CallbackCost.run();
             }
             if (only.contains("fanout")) {
                 fanOut(nativeLauncher.orElse(jvm), Integer.getInteger("bench.accounts", 1000), Integer.getInteger("bench.concurrency", 8));
@@ -120,7 +120,7 @@ public final class Benchmarks {
             throws Exception {
         say("%n1. Cold start: process start to first response, %d starts each (fetch: sync, 1 account, stand-in Khipu;"
                 + " webhook: a signed 3-transaction callback)", starts);
-        say("%-8s %-7s %10s %10s %14s", "function", "mode", "median s", "max s", "RSS after 1st");
+        say("%-8s %-7s %10s %10s %16s", "function", "mode", "median s", "max s", "RSS after 1st");
         Map<String, Double> medians = new HashMap<>();
         for (String function : List.of("fetch", "webhook")) {
             for (FunctionProcess.Launcher launcher : nat.isPresent() ? List.of(nat.get(), jvm) : List.of(jvm)) {
@@ -133,8 +133,8 @@ public final class Benchmarks {
                 double median = median(seconds);
                 String mode = launcher.isNative() ? "native" : "jvm";
                 medians.put(function + mode, median);
-                say("%-8s %-7s %10.3f %10.3f %11d MB", function, mode, median, seconds.get(seconds.size() - 1),
-                        runs.stream().mapToLong(Start::rssKb).max().orElse(0) / 1024);
+                say("%-8s %-7s %10.3f %10.3f %13.1f MB", function, mode, median, seconds.get(seconds.size() - 1),
+                        runs.stream().mapToLong(Start::rssKb).max().orElse(0) / 1024.0);
             }
             if (nat.isPresent()) {
                 say("%-8s native/JVM median ratio: %.3f (1/%.0f)", function, medians.get(function + "native") / medians.get(function + "jvm"),
@@ -147,56 +147,6 @@ public final class Benchmarks {
             say("native executable %d MB, function.zip %s", Files.size(exe) / (1024 * 1024),
                     Files.exists(zip) ? Files.size(zip) / (1024 * 1024) + " MB" : "not built");
         }
-    }
-
-    // ---------------------------------------------------------------- 2. callback cost
-
-    static void callbackCost(FunctionProcess.Launcher jvm, Optional<FunctionProcess.Launcher> nat) throws Exception {
-        say("%n2. Callback processing: webhook handling (parse, verify, store to the filesystem store), warm, median of 5,"
-                + " against plain Jackson reading the same body into a tree");
-        say("%-7s %12s %12s %14s %14s %9s %12s", "mode", "transactions", "body MB", "webhook tx/s", "Jackson tx/s",
-                "ratio", "peak RSS MB");
-        for (FunctionProcess.Launcher launcher : nat.isPresent() ? List.of(nat.get(), jvm) : List.of(jvm)) {
-            Path data = Files.createTempDirectory(WORK.toAbsolutePath(), "cost");
-            Map<String, String> env = env(null, data);
-            env.put("CARTOLA_CALLBACK_MAX_BODY_BYTES", "1000000000");
-            try (RuntimeApi api = new RuntimeApi("webhook");
-                    FunctionProcess process = FunctionProcess.start("webhook", launcher, api, env,
-                            WORK.resolve("logs").resolve("cost-" + (launcher.isNative() ? "native" : "jvm") + ".log"))) {
-                for (int n : List.of(10, 1_000, 100_000)) {
-                    int rounds = n >= 100_000 ? 3 : 5;
-                    List<Double> ours = new ArrayList<>();
-                    List<Double> jackson = new ArrayList<>();
-                    double mb = 0;
-                    for (int round = -1; round < rounds; round++) {
-                        String event = webhookEvent(n);
-                        byte[] body = JSON.readTree(event).get("body").asText().getBytes(StandardCharsets.UTF_8);
-                        mb = body.length / 1e6;
-                        long t0 = System.nanoTime();
-                        RuntimeApi.Result r = LocalCartola.await(api.invoke(event), api, process, Duration.ofMinutes(10));
-                        double took = (System.nanoTime() - t0) / 1e9;
-                        if (r.error() || !r.body().contains("\"statusCode\":200")) {
-                            throw new IllegalStateException("webhook answered " + r.body().substring(0, Math.min(300, r.body().length())));
-                        }
-                        long j0 = System.nanoTime();
-                        JsonNode tree = JSON.readTree(body);
-                        double jacksonTook = (System.nanoTime() - j0) / 1e9;
-                        if (tree.at("/Data/Transaction").size() != n) {
-                            throw new IllegalStateException("baseline read " + tree.at("/Data/Transaction").size());
-                        }
-                        if (round >= 0) { // round -1 warms both up
-                            ours.add(took);
-                            jackson.add(jacksonTook);
-                        }
-                    }
-                    double oursTps = n / median(ours);
-                    double jacksonTps = n / median(jackson);
-                    say("%-7s %12d %12.2f %14.0f %14.0f %8.1fx %12d", launcher.isNative() ? "native" : "jvm", n, mb, oursTps,
-                            jacksonTps, jacksonTps / oursTps, hwm(process.pid()) / 1024);
-                }
-            }
-        }
-        say("(webhook time includes the Lambda event round trip: the body travels inside the event JSON, is decoded, parsed and written)");
     }
 
     // ---------------------------------------------------------------- 3. fan-out

@@ -60,6 +60,12 @@ public class FetchFunctionTest {
         return Lambda.invoke(event).then().statusCode(200).extract().jsonPath();
     }
 
+    /** The final operation record stored for the i-th account of a fetch's answer. */
+    JsonNode record(JsonPath result, int i) throws Exception {
+        return JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
+                + result.getString("accounts[" + i + "].requestId") + ".result"));
+    }
+
     @Test
     void syncFetchOfOneAccountStoresRawViewAndRecord() throws Exception {
         String account = Accounts.fresh();
@@ -169,8 +175,10 @@ public class FetchFunctionTest {
         for (String account : List.of(doNotRetry, wait, unknown)) {
             assertEquals(1, khipu.requests(account).size(), "not retried");
         }
-        JsonNode waitRecord = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
-                + result.getString("accounts[1].requestId") + ".result"));
+        assertEquals("DO_NOT_RETRY", record(result, 0).get("errorType").asText());
+        assertEquals("SOMETHING_NEW", record(result, 2).get("errorType").asText());
+        assertTrue(record(result, 0).path("retryNotBefore").isMissingNode());
+        JsonNode waitRecord = record(result, 1);
         assertEquals("FAILED", waitRecord.get("state").asText());
         assertEquals("Banco no disponible", waitRecord.get("errorDescription").asText());
         assertTrue(waitRecord.hasNonNull("retryNotBefore"));
@@ -180,7 +188,7 @@ public class FetchFunctionTest {
     }
 
     @Test
-    void retryImmediatelyIsRetriedUntilKhipuAnswers() {
+    void retryImmediatelyIsRetriedUntilKhipuAnswers() throws Exception {
         String account = Accounts.fresh();
         khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(json(200, Envelopes.error("op-r1", "T000", "RETRY_IMMEDIATELY", "timeout banco")))
@@ -193,10 +201,12 @@ public class FetchFunctionTest {
         assertEquals("STORED", result.getString("accounts[0].outcome"));
         assertEquals("op-r2", result.getString("accounts[0].operationId"));
         assertEquals(2, khipu.requests(account).size());
+        assertEquals("COMPLETED", record(result, 0).get("state").asText());
+        assertEquals("op-r2", record(result, 0).get("operationId").asText());
     }
 
     @Test
-    void unauthorizedIsAConfigurationErrorAndIsNotRetried() {
+    void unauthorizedIsAConfigurationErrorAndIsNotRetried() throws Exception {
         String account = Accounts.fresh();
         khipu.stub(request(account, false).willReturn(json(401, "{\"message\":\"invalid api key\"}")));
 
@@ -206,10 +216,12 @@ public class FetchFunctionTest {
         assertEquals("HTTP_401", result.getString("accounts[0].errorCode"));
         assertTrue(result.getString("accounts[0].message").contains("cartola.khipu.api-key"));
         assertEquals(1, khipu.requests(account).size());
+        assertEquals("FAILED", record(result, 0).get("state").asText());
+        assertEquals("HTTP_401", record(result, 0).get("errorCode").asText());
     }
 
     @Test
-    void serverErrorsAreRetriedWithBackoffThenSucceed() {
+    void serverErrorsAreRetriedWithBackoffThenSucceed() throws Exception {
         String account = Accounts.fresh();
         khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(json(503, "{}")).willSetStateTo("second"));
@@ -220,6 +232,7 @@ public class FetchFunctionTest {
 
         assertEquals("STORED", result.getString("accounts[0].outcome"));
         assertEquals(2, khipu.requests(account).size());
+        assertEquals(2, record(result, 0).get("transactions").asInt());
     }
 
     @Test
@@ -238,7 +251,7 @@ public class FetchFunctionTest {
     }
 
     @Test
-    void tooManyRequestsWaitsAsRetryAfterSays() {
+    void tooManyRequestsWaitsAsRetryAfterSays() throws Exception {
         String account = Accounts.fresh();
         khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(json(429, "{}").withHeader("Retry-After", "1")).willSetStateTo("second"));
@@ -253,10 +266,11 @@ public class FetchFunctionTest {
         assertEquals(0, result.getInt("accounts[0].transactions"));
         assertEquals(2, khipu.requests(account).size());
         assertTrue(took.toMillis() >= 900, "waited for Retry-After, took " + took);
+        assertEquals("COMPLETED", record(result, 0).get("state").asText());
     }
 
     @Test
-    void timeoutsAndDroppedConnectionsAreRetriedThenRecorded() {
+    void timeoutsAndDroppedConnectionsAreRetriedThenRecorded() throws Exception {
         String slow = Accounts.fresh();
         String dropped = Accounts.fresh();
         khipu.stub(request(slow, false).willReturn(json(200, Envelopes.ok("op-slow")).withFixedDelay(1500)));
@@ -268,6 +282,9 @@ public class FetchFunctionTest {
         assertEquals("FAILED", result.getString("accounts[1].outcome"));
         assertEquals(4, khipu.requests(slow).size());
         assertEquals(4, khipu.requests(dropped).size());
+        assertEquals("TIMEOUT", record(result, 0).get("errorCode").asText());
+        assertEquals("CONNECTION", record(result, 1).get("errorCode").asText());
+        assertEquals("FAILED", record(result, 1).get("state").asText());
     }
 
     @Test
@@ -298,6 +315,11 @@ public class FetchFunctionTest {
                 .body("errorMessage", containsString("unknown field \"acounts\""));
         Lambda.invoke("{\"accounts\":\"000011112222\"}").then().statusCode(500)
                 .body("errorMessage", containsString("accounts: must be an array"));
+        String thousandAndOne = "{\"accounts\":[" + "\"000011112222\",".repeat(1000) + "\"000011112222\"],\"mode\":\"sync\"}";
+        Lambda.invoke(thousandAndOne).then().statusCode(500)
+                .body("errorMessage", containsString("accounts: at most 1000 accounts per invocation, got 1001"));
+        Lambda.invoke("[\"000011112222\"]").then().statusCode(500)
+                .body("errorMessage", containsString("event: expected a JSON object"));
         assertEquals(0, khipu.requests(tooLong).size() + khipu.requests("000011112222").size());
     }
 

@@ -29,6 +29,12 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FunctionUrl implements AutoCloseable {
 
+    static {
+        // small request/response exchanges on loopback: without TCP_NODELAY, Nagle's algorithm and delayed
+        // ACKs stall each one about 40 ms (read once, when the JDK's HTTP server is first used)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;

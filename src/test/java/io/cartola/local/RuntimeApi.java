@@ -26,6 +26,12 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class RuntimeApi implements AutoCloseable {
 
+    static {
+        // small request/response exchanges on loopback: without TCP_NODELAY, Nagle's algorithm and delayed
+        // ACKs stall each one about 40 ms (read once, when the JDK's HTTP server is first used)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     static final String BASE = "/2018-06-01/runtime/";
 
     /** The function's answer: its response document, or its error document when {@code error}. */
