@@ -35,6 +35,8 @@ public class EnvelopeReader {
 
     public EnvelopeReader(ObjectMapper mapper) {
         this.reader = mapper.readerFor(Envelope.class)
+                // a field given twice is ambiguous: refuse it rather than keep one of them
+                .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .with(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
         this.tree = mapper.reader();
@@ -134,7 +136,7 @@ public class EnvelopeReader {
             }
             return path + ": wrong type, expected " + expected;
         }
-        return path + ": " + brief(e.getOriginalMessage());
+        return path + ": invalid (" + brief(e.getOriginalMessage()) + ")";
     }
 
     static String path(List<JsonMappingException.Reference> refs) {

@@ -98,7 +98,7 @@ class WebhookFuzzTest {
                     default -> valid.substring(0, at) + "{[\",:}]".charAt(r.nextInt(7)) + valid.substring(at);
                 };
             } while (isJson(broken) || broken.isEmpty());
-            return new Case("syntax", post(account, broken), 400, List.of("not valid JSON", "body: empty", "expected", "wrong type", "invalid value"));
+            return new Case("syntax", post(account, broken), 400, List.of("not valid JSON", "body: empty", "expected", "wrong type", "invalid"));
         });
         // wrong types where the envelope has structure
         g.add(() -> {

@@ -133,6 +133,14 @@ class EnvelopeReaderTest {
     }
 
     @Test
+    void aFieldGivenTwiceIsRejectedNamingIt() {
+        String twice = Envelopes.ok("op", Envelopes.transaction("a", "1", "x"))
+                .replace("\"Type\":\"InterimBooked\"", "\"Type\":\"InterimBooked\",\"CreditDebitIndicator\":\"Debit\"");
+        String message = assertThrows(InvalidEnvelopeException.class, () -> reader.read(twice.getBytes(StandardCharsets.UTF_8))).getMessage();
+        assertTrue(message.contains("Duplicate field 'CreditDebitIndicator'") && message.contains("Balance"), message);
+    }
+
+    @Test
     void trailingContentIsRejected() {
         assertThrows(InvalidEnvelopeException.class,
                 () -> reader.read("{\"OperationId\":\"op\",\"Status\":\"OK\"} {}".getBytes(StandardCharsets.UTF_8)));
