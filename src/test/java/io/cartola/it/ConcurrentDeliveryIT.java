@@ -98,5 +98,4 @@ class ConcurrentDeliveryIT {
         assertTrue(s3.keys("operations/").stream().filter(k -> k.endsWith(".callback.json"))
                 .filter(k -> s3.text(k).orElse("").contains("op-concurrent")).count() == 1);
     }
-
 }

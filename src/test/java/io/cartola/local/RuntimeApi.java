@@ -1,7 +1,6 @@
 package io.cartola.local;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -143,10 +142,6 @@ public final class RuntimeApi implements AutoCloseable {
                 out.write(body);
             }
         }
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 
     @Override
