@@ -17,6 +17,7 @@ import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;
 import io.cartola.testing.Lambda;
+import io.cartola.testing.S3MockResource;
 import io.cartola.testing.Tokens;
 import io.cartola.testing.WebhookProfile;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,14 +33,9 @@ class WebhookStorageFailureTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.putAll(Map.of("cartola.storage", "s3", "cartola.s3.bucket", "cartola-test",
-                    "quarkus.s3.path-style-access", "true", "quarkus.s3.aws.region", "us-east-1",
-                    "quarkus.s3.aws.credentials.type", "static",
-                    "quarkus.s3.aws.credentials.static-provider.access-key-id", "test",
-                    "quarkus.s3.aws.credentials.static-provider.secret-access-key", "test"));
             try (ServerSocket closed = new ServerSocket(0)) {
                 // a port nobody listens on once the socket is closed
-                config.put("quarkus.s3.endpoint-override", "http://127.0.0.1:" + closed.getLocalPort());
+                config.putAll(S3MockResource.config("http://127.0.0.1:" + closed.getLocalPort()));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +23,7 @@ import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;
 import io.cartola.testing.Lambda;
+import io.cartola.testing.S3MockResource;
 import io.cartola.testing.S3MockServer;
 import io.cartola.testing.S3Objects;
 import io.cartola.testing.Tokens;
@@ -52,16 +52,7 @@ class StorageOutageTest {
             proxy = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
             proxy.start();
             proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(s3mock.endpoint().toString())));
-            Map<String, String> config = new HashMap<>();
-            config.put("cartola.storage", "s3");
-            config.put("cartola.s3.bucket", S3MockServer.BUCKET);
-            config.put("quarkus.s3.endpoint-override", proxy.baseUrl());
-            config.put("quarkus.s3.path-style-access", "true");
-            config.put("quarkus.s3.aws.region", "us-east-1");
-            config.put("quarkus.s3.aws.credentials.type", "static");
-            config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", "test");
-            config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", "test");
-            return config;
+            return S3MockResource.config(proxy.baseUrl());
         }
 
         @Override

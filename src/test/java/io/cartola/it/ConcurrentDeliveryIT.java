@@ -28,6 +28,7 @@ import io.cartola.local.FunctionUrl;
 import io.cartola.local.RuntimeApi;
 import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
+import io.cartola.testing.S3MockResource;
 import io.cartola.testing.S3MockServer;
 import io.cartola.testing.S3Objects;
 
@@ -44,15 +45,8 @@ class ConcurrentDeliveryIT {
     @Test
     void fiveSimultaneousDeliveriesStoreOneResult() throws Exception {
         String account = Accounts.fresh();
-        Map<String, String> env = Map.of(
-                "CARTOLA_CALLBACK_SECRET", SECRET,
-                "CARTOLA_STORAGE", "s3",
-                "CARTOLA_S3_BUCKET", S3MockServer.BUCKET,
-                "QUARKUS_S3_ENDPOINT_OVERRIDE", S3MockServer.get().endpoint().toString(),
-                "QUARKUS_S3_PATH_STYLE_ACCESS", "true",
-                "QUARKUS_S3_AWS_CREDENTIALS_TYPE", "static",
-                "QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "test",
-                "QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "test");
+        Map<String, String> env = S3MockResource.environment(S3MockServer.get().endpoint().toString());
+        env.put("CARTOLA_CALLBACK_SECRET", SECRET);
         Path logs = Files.createDirectories(Path.of("target", "it-logs", "concurrent"));
         List<FunctionProcess> instances = new ArrayList<>();
         try (RuntimeApi api = new RuntimeApi("webhook"); FunctionUrl url = new FunctionUrl(api)) {

@@ -31,6 +31,7 @@ import io.cartola.local.FunctionProcess;
 import io.cartola.local.LocalCartola;
 import io.cartola.local.RuntimeApi;
 import io.cartola.testing.Accounts;
+import io.cartola.testing.S3MockResource;
 import io.cartola.testing.S3MockServer;
 import io.cartola.testing.S3Objects;
 
@@ -53,18 +54,12 @@ class LambdaRoundTripIT {
     static void deploy() throws Exception {
         khipu = new DemoKhipu();
         Path logs = Files.createDirectories(Path.of("target", "it-logs", "round-trip"));
-        cartola = LocalCartola.start(FunctionProcess.Launcher.fromSystemProperties(), Map.ofEntries(
-                Map.entry("CARTOLA_KHIPU_URL", khipu.baseUrl()),
-                Map.entry("CARTOLA_KHIPU_API_KEY", "it-api-key-not-a-secret"),
-                Map.entry("CARTOLA_CALLBACK_SECRET", "it-callback-secret-0123456789-0123456789"),
-                Map.entry("CARTOLA_ACCOUNTS", A + "," + B),
-                Map.entry("CARTOLA_STORAGE", "s3"),
-                Map.entry("CARTOLA_S3_BUCKET", S3MockServer.BUCKET),
-                Map.entry("QUARKUS_S3_ENDPOINT_OVERRIDE", S3MockServer.get().endpoint().toString()),
-                Map.entry("QUARKUS_S3_PATH_STYLE_ACCESS", "true"),
-                Map.entry("QUARKUS_S3_AWS_CREDENTIALS_TYPE", "static"),
-                Map.entry("QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "test"),
-                Map.entry("QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "test")), logs);
+        Map<String, String> env = S3MockResource.environment(S3MockServer.get().endpoint().toString());
+        env.put("CARTOLA_KHIPU_URL", khipu.baseUrl());
+        env.put("CARTOLA_KHIPU_API_KEY", "it-api-key-not-a-secret");
+        env.put("CARTOLA_CALLBACK_SECRET", "it-callback-secret-0123456789-0123456789");
+        env.put("CARTOLA_ACCOUNTS", A + "," + B);
+        cartola = LocalCartola.start(FunctionProcess.Launcher.fromSystemProperties(), env, logs);
     }
 
     @AfterAll

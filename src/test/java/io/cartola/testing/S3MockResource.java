@@ -1,5 +1,6 @@
 package io.cartola.testing;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -9,15 +10,28 @@ public class S3MockResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return Map.of(
-                "cartola.storage", "s3",
-                "cartola.s3.bucket", S3MockServer.BUCKET,
-                "quarkus.s3.endpoint-override", S3MockServer.get().endpoint().toString(),
-                "quarkus.s3.path-style-access", "true",
-                "quarkus.s3.aws.region", "us-east-1",
-                "quarkus.s3.aws.credentials.type", "static",
-                "quarkus.s3.aws.credentials.static-provider.access-key-id", "test",
-                "quarkus.s3.aws.credentials.static-provider.secret-access-key", "test");
+        return config(S3MockServer.get().endpoint().toString());
+    }
+
+    /** The settings that send cartola's S3 store to an S3 server at {@code endpoint}. */
+    public static Map<String, String> config(String endpoint) {
+        Map<String, String> config = new HashMap<>();
+        config.put("cartola.storage", "s3");
+        config.put("cartola.s3.bucket", S3MockServer.BUCKET);
+        config.put("quarkus.s3.endpoint-override", endpoint);
+        config.put("quarkus.s3.path-style-access", "true");
+        config.put("quarkus.s3.aws.region", "us-east-1");
+        config.put("quarkus.s3.aws.credentials.type", "static");
+        config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", "test");
+        config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", "test");
+        return config;
+    }
+
+    /** The same settings as the environment variables a function process reads. */
+    public static Map<String, String> environment(String endpoint) {
+        Map<String, String> env = new HashMap<>();
+        config(endpoint).forEach((name, value) -> env.put(name.toUpperCase().replaceAll("[^A-Z0-9]", "_"), value));
+        return env;
     }
 
     @Override
