@@ -74,12 +74,12 @@ public class CallbackService {
             throw new CallbackRejectedException(401, "callback token already used for another operation");
         }
         if (results.finalRecord(s).isPresent()) {
-            LOG.infof("callback account=%s operation=%s: duplicate, already stored", s.maskedAccount(), envelope.operationId());
-            return new Reply(200, "duplicate: operation " + envelope.operationId() + " is already stored");
+            return duplicate(s, envelope);
         }
         Optional<OperationRecord> stored = results.store(s, body, envelope, null);
         if (stored.isEmpty()) {
-            return new Reply(200, "duplicate: operation " + envelope.operationId() + " is already stored");
+            // a concurrent delivery of the same operation finished first
+            return duplicate(s, envelope);
         }
         OperationRecord r = stored.get();
         LOG.infof("callback account=%s operation=%s: %s %s", s.maskedAccount(), envelope.operationId(), r.state(),
@@ -87,6 +87,11 @@ public class CallbackService {
         return new Reply(200, envelope.ok()
                 ? "stored " + r.transactions() + " transactions of operation " + envelope.operationId()
                 : "stored error " + r.errorCode() + " of operation " + envelope.operationId());
+    }
+
+    private static Reply duplicate(Snapshot s, Envelope envelope) {
+        LOG.infof("callback account=%s operation=%s: duplicate, already stored", s.maskedAccount(), envelope.operationId());
+        return new Reply(200, "duplicate: operation " + envelope.operationId() + " is already stored");
     }
 
     private byte[] body(Callback callback) {

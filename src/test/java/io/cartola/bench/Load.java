@@ -65,6 +65,7 @@ final class Load {
         Collections.shuffle(requests, new java.util.Random(42));
 
         List<FunctionProcess> processes = new ArrayList<>();
+        List<Runnable> closing = new ArrayList<>();
         ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
         double wall;
         try (RuntimeApi api = new RuntimeApi("webhook"); FunctionUrl url = new FunctionUrl(api)) {
@@ -72,7 +73,9 @@ final class Load {
                 processes.add(FunctionProcess.start("webhook", launcher, api, env,
                         Benchmarks.WORK.resolve("logs").resolve("load-" + mode + "-" + i + ".log")));
             }
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(clients)).build();
+            ExecutorService clientThreads = Executors.newFixedThreadPool(clients);
+            closing.add(clientThreads::shutdownNow);
+            HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
             for (int i = 0; i < instances * 4; i++) { // every instance started before the clock starts
                 http.send(HttpRequest.newBuilder(URI.create(url.url())).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                         HttpResponse.BodyHandlers.discarding());
@@ -100,6 +103,8 @@ final class Load {
             wall = (System.nanoTime() - t0) / 1e9;
         } finally {
             processes.forEach(FunctionProcess::close);
+            // no thread may outlive the run: Maven waits for them
+            closing.forEach(Runnable::run);
         }
 
         List<Long> latencies = sent.stream().map(Sent::nanos).sorted().toList();
