@@ -32,10 +32,6 @@ public class FileObjectStore implements ObjectStore {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    public Path root() {
-        return root;
-    }
-
     @Override
     public boolean create(String key, byte[] bytes, String contentType) {
         Path target = resolve(key);

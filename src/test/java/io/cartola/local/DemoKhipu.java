@@ -71,10 +71,6 @@ public final class DemoKhipu implements AutoCloseable {
         return server.baseUrl();
     }
 
-    public int requestCount() {
-        return server.getAllServeEvents().size();
-    }
-
     /** Waits until {@code count} callbacks were delivered (answered by the webhook), or the timeout. */
     public List<Delivery> awaitDeliveries(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

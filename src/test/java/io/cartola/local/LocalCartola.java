@@ -46,22 +46,9 @@ public final class LocalCartola implements AutoCloseable {
         return functionUrl.url();
     }
 
-    public RuntimeApi fetchApi() {
-        return fetchApi;
-    }
-
-    public RuntimeApi webhookApi() {
-        return webhookApi;
-    }
-
     /** Invokes fetch with {@code event} and waits for its answer. */
     public RuntimeApi.Result invokeFetch(String event, Duration timeout) throws Exception {
         return await(fetchApi.invoke(event), fetchApi, fetch, timeout);
-    }
-
-    /** Invokes the webhook directly with a Function URL event. */
-    public RuntimeApi.Result invokeWebhook(String event, Duration timeout) throws Exception {
-        return await(webhookApi.invoke(event), webhookApi, webhook, timeout);
     }
 
     public static RuntimeApi.Result await(CompletableFuture<RuntimeApi.Result> result, RuntimeApi api, FunctionProcess process,

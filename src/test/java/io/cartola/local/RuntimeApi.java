@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -45,7 +44,6 @@ public final class RuntimeApi implements AutoCloseable {
     private final BlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
     private final Map<String, Invocation> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<String> initError = new CompletableFuture<>();
-    private final CompletableFuture<Instant> firstPoll = new CompletableFuture<>();
     private final String functionName;
 
     public RuntimeApi(String functionName) throws IOException {
@@ -78,17 +76,11 @@ public final class RuntimeApi implements AutoCloseable {
         return initError;
     }
 
-    /** Completes when the function first asks for work: it has finished starting. */
-    public CompletableFuture<Instant> firstPoll() {
-        return firstPoll;
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath().substring(BASE.length());
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.equals("invocation/next") && exchange.getRequestMethod().equals("GET")) {
-                firstPoll.complete(Instant.now());
                 Invocation next = take();
                 if (next == null) {
                     exchange.sendResponseHeaders(503, -1);

@@ -1,8 +1,5 @@
 package io.cartola.testing;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** Khipu envelopes and transactions as JSON text, shaped like the documentation's examples. */
 public final class Envelopes {
 
@@ -42,9 +39,5 @@ public final class Envelopes {
         return java.util.stream.IntStream.range(0, count)
                 .mapToObj(i -> transaction(prefix + i, "\"" + (1000 + i) + ".50\"", "payment " + i))
                 .toArray(String[]::new);
-    }
-
-    public static String joined(String... parts) {
-        return Arrays.stream(parts).collect(Collectors.joining(","));
     }
 }

@@ -39,10 +39,6 @@ public final class KhipuStandIn {
         return instance;
     }
 
-    public WireMockServer server() {
-        return server;
-    }
-
     public String baseUrl() {
         return server.baseUrl();
     }
