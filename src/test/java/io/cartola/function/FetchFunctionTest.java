@@ -16,9 +16,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -29,6 +27,7 @@ import io.cartola.testing.Envelopes;
 import io.cartola.testing.FetchProfile;
 import io.cartola.testing.KhipuStandIn;
 import io.cartola.testing.Lambda;
+import io.cartola.testing.Mappers;
 import io.cartola.testing.S3Objects;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -39,9 +38,7 @@ import io.restassured.path.json.JsonPath;
 @TestProfile(FetchProfile.class)
 public class FetchFunctionTest {
 
-    // exact decimals, as a data lake reader would use
-    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    static final ObjectMapper JSON = Mappers.exactDecimals();
     final KhipuStandIn khipu = KhipuStandIn.get();
     final S3Objects s3 = new S3Objects();
 

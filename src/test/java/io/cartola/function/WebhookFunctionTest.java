@@ -16,16 +16,15 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 
 import io.cartola.ingest.CallbackToken;
 import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;
 import io.cartola.testing.Lambda;
+import io.cartola.testing.Mappers;
 import io.cartola.testing.Tokens;
 import io.cartola.testing.S3Objects;
 import io.cartola.testing.WebhookProfile;
@@ -38,8 +37,7 @@ import io.restassured.path.json.JsonPath;
 @TestProfile(WebhookProfile.class)
 public class WebhookFunctionTest {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    static final ObjectMapper JSON = Mappers.exactDecimals();
 
     final CallbackToken tokens = Tokens.signer();
 

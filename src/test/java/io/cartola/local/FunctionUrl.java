@@ -1,7 +1,6 @@
 package io.cartola.local;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -139,12 +138,7 @@ public final class FunctionUrl implements AutoCloseable {
 
     private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
         headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        RuntimeApi.send(exchange, status, body);
     }
 
     @Override

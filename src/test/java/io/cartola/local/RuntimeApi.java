@@ -127,7 +127,8 @@ public final class RuntimeApi implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    /** Answers with {@code body}; no body at all when it is empty. Shared with {@link FunctionUrl}. */
+    static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {

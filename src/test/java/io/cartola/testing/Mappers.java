@@ -11,6 +11,12 @@ public final class Mappers {
     private Mappers() {
     }
 
+    /** Reads stored JSON as a data lake would: amounts as exact decimals, trailing zeros kept. */
+    public static ObjectMapper exactDecimals() {
+        return new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    }
+
     public static ObjectMapper quarkusLike() {
         return new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
