@@ -2,9 +2,9 @@ package io.cartola.function;
 
 import jakarta.inject.Inject;
 
-import io.cartola.ingest.FetchInput;
-import io.cartola.ingest.FetchResult;
-import io.cartola.ingest.FetchService;
+import io.cartola.fetch.FetchInput;
+import io.cartola.fetch.FetchResult;
+import io.cartola.fetch.FetchService;
 import io.quarkus.funqy.Funq;
 
 /**

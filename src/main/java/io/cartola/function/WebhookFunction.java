@@ -8,9 +8,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
-import io.cartola.ingest.CallbackService;
-import io.cartola.ingest.CallbackService.Callback;
-import io.cartola.ingest.CallbackService.Reply;
+import io.cartola.callback.CallbackService;
+import io.cartola.callback.CallbackService.Callback;
+import io.cartola.callback.CallbackService.Reply;
 import io.quarkus.funqy.Funq;
 
 /**

@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cartola.ingest.CallbackToken;
+import io.cartola.callback.CallbackToken;
 import io.cartola.local.DemoKhipu;
 import io.cartola.local.FunctionProcess;
 import io.cartola.local.LocalCartola;

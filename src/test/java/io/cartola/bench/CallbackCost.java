@@ -14,10 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cartola.config.CartolaConfig;
-import io.cartola.ingest.CallbackService;
-import io.cartola.ingest.CallbackToken;
-import io.cartola.ingest.Results;
-import io.cartola.ingest.TransactionView;
+import io.cartola.callback.CallbackService;
+import io.cartola.callback.CallbackToken;
+import io.cartola.records.OperationLog;
+import io.cartola.records.TransactionView;
 import io.cartola.khipu.EnvelopeReader;
 import io.cartola.storage.FileObjectStore;
 import io.cartola.testing.Envelopes;
@@ -43,7 +43,7 @@ final class CallbackCost {
         CallbackToken tokens = new CallbackToken(cartola, clock);
         FileObjectStore store = new FileObjectStore(dir);
         CallbackService webhook = new CallbackService(cartola, tokens, new EnvelopeReader(mapper),
-                new Results(store, new TransactionView(mapper, store), mapper, clock));
+                new OperationLog(store, new TransactionView(mapper, store), mapper, clock));
         ObjectMapper plain = new ObjectMapper();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 

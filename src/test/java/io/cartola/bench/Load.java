@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cartola.ingest.CallbackToken;
+import io.cartola.callback.CallbackToken;
 import io.cartola.local.FunctionProcess;
 import io.cartola.local.FunctionUrl;
 import io.cartola.local.RuntimeApi;

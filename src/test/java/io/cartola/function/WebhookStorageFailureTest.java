@@ -12,7 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.cartola.ingest.CallbackToken;
+import io.cartola.callback.CallbackToken;
 import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;

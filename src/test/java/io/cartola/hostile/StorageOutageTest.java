@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
-import io.cartola.ingest.CallbackToken;
+import io.cartola.callback.CallbackToken;
 import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;

@@ -22,7 +22,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
-import io.cartola.ingest.CallbackToken;
+import io.cartola.callback.CallbackToken;
 import io.cartola.local.FunctionProcess;
 import io.cartola.local.FunctionUrl;
 import io.cartola.local.RuntimeApi;

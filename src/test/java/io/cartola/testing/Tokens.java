@@ -3,7 +3,7 @@ package io.cartola.testing;
 import java.time.Clock;
 import java.time.Duration;
 
-import io.cartola.ingest.CallbackToken;
+import io.cartola.callback.CallbackToken;
 
 /** Signs callback tokens as fetch does, with the key the test applications are given. */
 public final class Tokens {

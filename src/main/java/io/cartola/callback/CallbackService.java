@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.callback;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -10,6 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.cartola.config.CartolaConfig;
+import io.cartola.records.AccountRequest;
+import io.cartola.records.Accounts;
+import io.cartola.records.Mode;
+import io.cartola.records.OperationLog;
+import io.cartola.records.OperationRecord;
 import io.cartola.khipu.EnvelopeReader;
 import io.cartola.khipu.InvalidEnvelopeException;
 import io.cartola.khipu.model.Envelope;
@@ -27,9 +32,9 @@ public class CallbackService {
     private final CartolaConfig config;
     private final CallbackToken tokens;
     private final EnvelopeReader envelopes;
-    private final Results results;
+    private final OperationLog results;
 
-    public CallbackService(CartolaConfig config, CallbackToken tokens, EnvelopeReader envelopes, Results results) {
+    public CallbackService(CartolaConfig config, CallbackToken tokens, EnvelopeReader envelopes, OperationLog results) {
         this.config = config;
         this.tokens = tokens;
         this.envelopes = envelopes;
@@ -67,7 +72,7 @@ public class CallbackService {
         byte[] body = body(callback);
         CallbackToken.Claims claims = tokens.verify(callback.token());
         Envelope envelope = envelopes.read(body);
-        Snapshot s = new Snapshot(config.khipu().institution(), claims.account(), claims.nonce(), claims.issuedAt(),
+        AccountRequest s = new AccountRequest(config.khipu().institution(), claims.account(), claims.nonce(), claims.issuedAt(),
                 LocalDate.ofInstant(claims.issuedAt(), config.zone()), Mode.async);
         String holder = results.claim(s, envelope.operationId());
         if (!holder.equals(envelope.operationId())) {
@@ -89,7 +94,7 @@ public class CallbackService {
                 : "stored error " + r.errorCode() + " of operation " + envelope.operationId());
     }
 
-    private static Reply duplicate(Snapshot s, Envelope envelope) {
+    private static Reply duplicate(AccountRequest s, Envelope envelope) {
         LOG.infof("callback account=%s operation=%s: duplicate, already stored", s.maskedAccount(), envelope.operationId());
         return new Reply(200, "duplicate: operation " + envelope.operationId() + " is already stored");
     }

@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.records;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cartola.ingest.OperationRecord.State;
+import io.cartola.records.OperationRecord.State;
 import io.cartola.khipu.model.Envelope;
 import io.cartola.khipu.model.KhipuError;
 import io.cartola.storage.ObjectStore;
@@ -21,7 +21,7 @@ import io.cartola.storage.ObjectStore;
  * after a storage failure redoes the (idempotent) earlier steps and a duplicate finds it done.
  */
 @ApplicationScoped
-public class Results {
+public class OperationLog {
 
     static final String JSON = "application/json";
     static final Duration WAIT_4_HOURS = Duration.ofHours(4);
@@ -31,7 +31,7 @@ public class Results {
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public Results(ObjectStore store, TransactionView view, ObjectMapper mapper, Clock clock) {
+    public OperationLog(ObjectStore store, TransactionView view, ObjectMapper mapper, Clock clock) {
         this.store = store;
         this.view = view;
         this.mapper = mapper;
@@ -39,12 +39,12 @@ public class Results {
     }
 
     /** The final record of a request, if it has one. */
-    public Optional<OperationRecord> finalRecord(Snapshot s) {
+    public Optional<OperationRecord> finalRecord(AccountRequest s) {
         return read(s.operationKey("result"));
     }
 
     /** Stores an envelope; returns its final record, or empty if one already existed (a duplicate). */
-    public Optional<OperationRecord> store(Snapshot s, byte[] raw, Envelope envelope, Integer httpStatus) {
+    public Optional<OperationRecord> store(AccountRequest s, byte[] raw, Envelope envelope, Integer httpStatus) {
         String rawKey = s.rawKey(envelope.operationId());
         // the same operation always has the same bytes: an existing raw object is this one
         store.create(rawKey, raw, JSON);
@@ -63,7 +63,7 @@ public class Results {
     }
 
     /** Records a request that got no envelope to store (401, exhausted retries, ...). */
-    public OperationRecord failed(Snapshot s, String code, String description, Integer httpStatus) {
+    public OperationRecord failed(AccountRequest s, String code, String description, Integer httpStatus) {
         OperationRecord record = OperationRecord.of(s, State.FAILED, null, clock.instant())
                 .withHttpStatus(httpStatus).withError(code, null, description, null);
         create(s.operationKey("result"), record);
@@ -71,7 +71,7 @@ public class Results {
     }
 
     /** Records that Khipu accepted an asynchronous request. */
-    public OperationRecord accepted(Snapshot s, String operationId) {
+    public OperationRecord accepted(AccountRequest s, String operationId) {
         OperationRecord record = OperationRecord.of(s, State.ACCEPTED, operationId, clock.instant()).withHttpStatus(202);
         create(s.operationKey("accepted"), record);
         return record;
@@ -81,7 +81,7 @@ public class Results {
      * Consumes the callback token's nonce for this operation. Returns the operation id that holds it:
      * this one (first use, or a redelivery) or another one (a replayed token).
      */
-    public String claim(Snapshot s, String operationId) {
+    public String claim(AccountRequest s, String operationId) {
         String key = s.operationKey("callback");
         if (create(key, OperationRecord.of(s, State.CALLBACK_RECEIVED, operationId, clock.instant()))) {
             return operationId;

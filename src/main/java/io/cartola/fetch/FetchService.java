@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.fetch;
 
 import java.net.URI;
 import java.time.Clock;
@@ -16,8 +16,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.cartola.config.CartolaConfig;
-import io.cartola.ingest.FetchResult.AccountResult;
-import io.cartola.ingest.FetchResult.Outcome;
+import io.cartola.callback.CallbackToken;
+import io.cartola.records.AccountRequest;
+import io.cartola.records.Accounts;
+import io.cartola.records.Mode;
+import io.cartola.records.OperationLog;
+import io.cartola.records.OperationRecord;
+import io.cartola.fetch.FetchResult.AccountResult;
+import io.cartola.fetch.FetchResult.Outcome;
 import io.cartola.khipu.KhipuException;
 import io.cartola.khipu.KhipuGateway;
 import io.cartola.khipu.KhipuReply;
@@ -38,11 +44,11 @@ public class FetchService {
 
     private final CartolaConfig config;
     private final KhipuGateway khipu;
-    private final Results results;
+    private final OperationLog results;
     private final CallbackToken tokens;
     private final Clock clock;
 
-    public FetchService(CartolaConfig config, KhipuGateway khipu, Results results, CallbackToken tokens, Clock clock) {
+    public FetchService(CartolaConfig config, KhipuGateway khipu, OperationLog results, CallbackToken tokens, Clock clock) {
         this.config = config;
         this.khipu = khipu;
         this.results = results;
@@ -52,10 +58,10 @@ public class FetchService {
 
     public FetchResult fetch(FetchInput input) {
         FetchInput in = input == null ? new FetchInput(null, null) : input;
-        Mode mode = Mode.parse(in.mode());
+        Mode mode = FetchInput.mode(in.mode());
         List<String> accounts = in.accounts() == null
-                ? Accounts.validate(config.accounts().orElse(List.of()), "cartola.accounts", config.fetch().maxAccounts())
-                : Accounts.validate(in.accounts(), "accounts", config.fetch().maxAccounts());
+                ? validate(config.accounts().orElse(List.of()), "cartola.accounts", config.fetch().maxAccounts())
+                : validate(in.accounts(), "accounts", config.fetch().maxAccounts());
         if (mode == Mode.async) {
             checkCallbackUrlLength();
         }
@@ -82,7 +88,7 @@ public class FetchService {
     private AccountResult fetchOne(String account, Mode mode) {
         Instant requestedAt = clock.instant();
         LocalDate day = LocalDate.ofInstant(requestedAt, config.zone());
-        Snapshot s = new Snapshot(config.khipu().institution(), account, tokens.newNonce(), requestedAt, day, mode);
+        AccountRequest s = new AccountRequest(config.khipu().institution(), account, tokens.newNonce(), requestedAt, day, mode);
         try {
             String callbackUrl = mode == Mode.async ? callbackUrl(account, requestedAt, s.requestId()) : null;
             KhipuReply reply = khipu.transactions(account, callbackUrl);
@@ -108,7 +114,7 @@ public class FetchService {
         }
     }
 
-    private AccountResult stored(Snapshot s, KhipuReply reply) {
+    private AccountResult stored(AccountRequest s, KhipuReply reply) {
         Envelope envelope = reply.envelope();
         OperationRecord record = results.store(s, reply.body(), envelope, reply.status())
                 .orElseGet(() -> results.finalRecord(s).orElseThrow());
@@ -117,7 +123,7 @@ public class FetchService {
                 record.transactions(), record.errorCode(), record.errorType(), record.errorDescription()));
     }
 
-    private AccountResult failed(Snapshot s, String code, String message, Integer status) {
+    private AccountResult failed(AccountRequest s, String code, String message, Integer status) {
         try {
             results.failed(s, code, message, status);
         } catch (RuntimeException e) {
@@ -126,7 +132,7 @@ public class FetchService {
         return log(s, new AccountResult(s.maskedAccount(), s.requestId(), null, Outcome.FAILED, null, code, null, message));
     }
 
-    private static AccountResult log(Snapshot s, AccountResult r) {
+    private static AccountResult log(AccountRequest s, AccountResult r) {
         if (r.outcome() == Outcome.FAILED) {
             LOG.warnf("fetch account=%s request=%s: FAILED %s%s: %s", r.account(), r.requestId(), r.errorCode(),
                     r.errorType() == null ? "" : " " + r.errorType(), r.message());
@@ -148,6 +154,23 @@ public class FetchService {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching", e);
         }
+    }
+
+    /** Checks each account and drops repeats (keeping the first), or throws naming the bad entry. */
+    static List<String> validate(List<String> accounts, String field, int max) {
+        if (accounts == null || accounts.isEmpty()) {
+            throw new InvalidInputException(field + ": no accounts given and cartola.accounts is not set");
+        }
+        if (accounts.size() > max) {
+            throw new InvalidInputException(field + ": at most " + max + " accounts per invocation, got " + accounts.size());
+        }
+        for (int i = 0; i < accounts.size(); i++) {
+            String problem = Accounts.problem(accounts.get(i));
+            if (problem != null) {
+                throw new InvalidInputException(field + "[" + i + "]: " + problem);
+            }
+        }
+        return new ArrayList<>(new java.util.LinkedHashSet<>(accounts));
     }
 
     String callbackUrl(String account, Instant issuedAt, String nonce) {

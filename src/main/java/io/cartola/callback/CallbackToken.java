@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.callback;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

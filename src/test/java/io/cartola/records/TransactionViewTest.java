@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -37,8 +37,8 @@ class TransactionViewTest {
         return new EnvelopeReader(MAPPER).read(Envelopes.ok("op", json).getBytes(StandardCharsets.UTF_8)).transactions();
     }
 
-    static Snapshot at(String account, Instant when) {
-        return new Snapshot("btgpactual.cl", account, java.util.UUID.randomUUID().toString(), when, LocalDate.of(2026, 11, 24), Mode.sync);
+    static AccountRequest at(String account, Instant when) {
+        return new AccountRequest("btgpactual.cl", account, java.util.UUID.randomUUID().toString(), when, LocalDate.of(2026, 11, 24), Mode.sync);
     }
 
     static List<JsonNode> lines(ObjectStore store, String key) throws Exception {
@@ -53,7 +53,7 @@ class TransactionViewTest {
     void mergingTheSameSnapshotTwiceChangesNothing() throws Exception {
         ObjectStore store = new FileObjectStore(dir);
         TransactionView view = new TransactionView(MAPPER, store);
-        Snapshot s = at("1", T0);
+        AccountRequest s = at("1", T0);
         String key = view.merge(s, "op-1", txs(Envelopes.transactions(3, "a")));
         String version = store.read(key).orElseThrow().version();
         view.merge(s, "op-1", txs(Envelopes.transactions(3, "a")));

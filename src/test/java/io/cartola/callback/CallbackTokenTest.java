@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.callback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.records;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -7,7 +7,7 @@ import java.time.LocalDate;
  * One request for one account's transactions of the day, and where its results go. The request id
  * is also the callback token's nonce, so the webhook finds the same keys from the token alone.
  */
-public record Snapshot(String institution, String account, String requestId, Instant requestedAt, LocalDate day,
+public record AccountRequest(String institution, String account, String requestId, Instant requestedAt, LocalDate day,
         Mode mode) {
 
     public String rawKey(String operationId) {

@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.callback;
 
 /** A callback refused before anything is stored; {@code status} is the HTTP status to answer. */
 public class CallbackRejectedException extends RuntimeException {

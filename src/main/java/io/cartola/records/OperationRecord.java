@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.records;
 
 import java.time.Instant;
 
@@ -39,7 +39,7 @@ public record OperationRecord(
         FAILED
     }
 
-    static OperationRecord of(Snapshot s, State state, String operationId, Instant now) {
+    static OperationRecord of(AccountRequest s, State state, String operationId, Instant now) {
         return new OperationRecord(s.requestId(), s.institution(), s.account(), s.mode(), state, operationId,
                 s.requestedAt(), now, null, null, null, null, null, null, null, null, null);
     }

@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.fetch;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 
+import io.cartola.records.Accounts;
+import io.cartola.records.Mode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -20,6 +22,18 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 @JsonDeserialize(using = FetchInput.Reader.class)
 public record FetchInput(List<String> accounts, String mode) {
+
+    static Mode mode(String value) {
+        if (value == null || value.isEmpty()) {
+            return Mode.async;
+        }
+        for (Mode mode : Mode.values()) {
+            if (mode.name().equals(value)) {
+                return mode;
+            }
+        }
+        throw new InvalidInputException("mode: must be \"async\" or \"sync\", got \"" + Accounts.printable(value, 20) + "\"");
+    }
 
     /**
      * Strict on purpose: Lambda's mapper ignores unknown fields, but a typo in a schedule

@@ -1,4 +1,4 @@
-package io.cartola.ingest;
+package io.cartola.records;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,7 +75,7 @@ public class TransactionView {
     }
 
     /** Merges a snapshot's transactions into the day's view; returns the view's key. */
-    public String merge(Snapshot snapshot, String operationId, List<Transaction> transactions) {
+    public String merge(AccountRequest snapshot, String operationId, List<Transaction> transactions) {
         String key = snapshot.viewKey();
         Instant at = snapshot.requestedAt();
         Map<String, Line> incoming = new LinkedHashMap<>();

@@ -1,9 +1,10 @@
-package io.cartola.ingest;
+package io.cartola.fetch;
 
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.cartola.records.Mode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** fetch's answer: one entry per account, in the order asked, with masked account numbers. */
