@@ -1,18 +1,25 @@
 package io.cartola.callback;
 
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
 import java.util.Base64;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import io.cartola.config.CartolaConfig;
+import io.cartola.khipu.model.KhipuError;
 import io.cartola.records.AccountRequest;
+import io.cartola.records.AccountState;
+import io.cartola.records.AccountStates;
+import io.cartola.telemetry.Metrics;
 import io.cartola.records.Accounts;
-import io.cartola.records.Mode;
 import io.cartola.records.OperationLog;
 import io.cartola.records.OperationRecord;
 import io.cartola.khipu.EnvelopeReader;
@@ -21,8 +28,9 @@ import io.cartola.khipu.model.Envelope;
 import io.cartola.storage.StorageException;
 
 /**
- * Receives Khipu's callback: checks size, token and envelope before storing anything, consumes the
- * token's nonce for the operation, then stores the result. Answers 2xx only for what is stored.
+ * Receives Khipu's callback: checks size, token and envelope before storing anything, finds the
+ * request fetch recorded under the token's request id, consumes the token for this operation and
+ * body, stores the result, then updates the account's state. Answers 2xx only for what is stored.
  */
 @ApplicationScoped
 public class CallbackService {
@@ -32,13 +40,18 @@ public class CallbackService {
     private final CartolaConfig config;
     private final CallbackToken tokens;
     private final EnvelopeReader envelopes;
-    private final OperationLog results;
+    private final OperationLog log;
+    private final AccountStates states;
+    private final Metrics metrics;
 
-    public CallbackService(CartolaConfig config, CallbackToken tokens, EnvelopeReader envelopes, OperationLog results) {
+    public CallbackService(CartolaConfig config, CallbackToken tokens, EnvelopeReader envelopes, OperationLog log,
+            AccountStates states, Metrics metrics) {
         this.config = config;
         this.tokens = tokens;
         this.envelopes = envelopes;
-        this.results = results;
+        this.log = log;
+        this.states = states;
+        this.metrics = metrics;
     }
 
     /** An HTTP request as the webhook received it; {@code body} is base64 text when {@code base64}. */
@@ -50,18 +63,26 @@ public class CallbackService {
     }
 
     public Reply handle(Callback callback) {
+        Reply reply;
+        String metric;
         try {
-            return accept(callback);
+            reply = accept(callback);
+            metric = reply.message().startsWith("duplicate") ? "CallbacksDuplicate" : "CallbacksStored";
         } catch (CallbackRejectedException e) {
             LOG.warnf("callback rejected (%d): %s", e.status(), e.getMessage());
-            return new Reply(e.status(), e.getMessage());
+            reply = new Reply(e.status(), e.getMessage());
+            metric = "CallbacksRejected";
         } catch (InvalidEnvelopeException e) {
             LOG.warnf("callback rejected (400): %s", e.getMessage());
-            return new Reply(400, e.getMessage());
+            reply = new Reply(400, e.getMessage());
+            metric = "CallbacksRejected";
         } catch (StorageException e) {
             LOG.errorf(e, "callback not stored: %s", e.getMessage());
-            return new Reply(503, "storage unavailable, nothing was recorded as done; deliver again later");
+            reply = new Reply(503, "storage unavailable, nothing was recorded as done; deliver again later");
+            metric = "CallbacksFailed";
         }
+        metrics.emit(Map.of(metric, 1));
+        return reply;
     }
 
     private Reply accept(Callback callback) {
@@ -72,21 +93,31 @@ public class CallbackService {
         byte[] body = body(callback);
         CallbackToken.Claims claims = tokens.verify(callback.token());
         Envelope envelope = envelopes.read(body);
-        AccountRequest s = new AccountRequest(config.khipu().institution(), claims.account(), claims.nonce(), claims.issuedAt(),
-                LocalDate.ofInstant(claims.issuedAt(), config.zone()), Mode.async);
-        String holder = results.claim(s, envelope.operationId());
-        if (!holder.equals(envelope.operationId())) {
-            throw new CallbackRejectedException(401, "callback token already used for another operation");
+        String institution = config.khipu().institution();
+        AccountRequest s = log.request(institution, AccountRequest.dayOf(claims.issuedAt(), config.zone()),
+                claims.requestId(), config.zone())
+                .orElseThrow(() -> new CallbackRejectedException(404,
+                        "callback token names request " + claims.requestId() + ", which fetch never recorded"));
+        switch (log.claim(s, envelope.operationId(), sha256(body))) {
+            case OTHER_OPERATION -> throw new CallbackRejectedException(401, "callback token already used for another operation");
+            case OTHER_BODY -> throw new CallbackRejectedException(409, "operation " + envelope.operationId()
+                    + " was already received with a different body; refused");
+            case OURS -> {
+                // first delivery, or a redelivery of the same body: finish what an earlier attempt left undone
+            }
         }
-        if (results.finalRecord(s).isPresent()) {
+        if (log.finalRecord(s).isPresent()) {
+            settle(s, envelope, false);
             return duplicate(s, envelope);
         }
-        Optional<OperationRecord> stored = results.store(s, body, envelope, null);
+        Optional<OperationRecord> stored = log.store(s, body, envelope, null);
         if (stored.isEmpty()) {
             // a concurrent delivery of the same operation finished first
+            settle(s, envelope, false);
             return duplicate(s, envelope);
         }
         OperationRecord r = stored.get();
+        settle(s, envelope, true);
         LOG.infof("callback account=%s operation=%s: %s %s", s.maskedAccount(), envelope.operationId(), r.state(),
                 r.state() == OperationRecord.State.COMPLETED ? r.transactions() + " transactions" : r.errorCode() + " " + r.errorType());
         return new Reply(200, envelope.ok()
@@ -94,9 +125,42 @@ public class CallbackService {
                 : "stored error " + r.errorCode() + " of operation " + envelope.operationId());
     }
 
+    /**
+     * Updates the account's state for a stored callback: no longer pending, back to asynchronous
+     * requests, last data or failure. A redelivery changes it only if the first delivery stopped
+     * before doing so (the request is still pending), so a failure is never counted twice.
+     */
+    private void settle(AccountRequest s, Envelope envelope, boolean first) {
+        Set<String> request = Set.of(s.requestId());
+        states.update(s.institution(), s.account(), st -> {
+            boolean pending = st.pending().stream().anyMatch(p -> p.requestId().equals(s.requestId()));
+            if (!first && !pending) {
+                return st;
+            }
+            if (!pending && first) {
+                LOG.infof("callback account=%s request=%s: arrived after it was recorded lost; merged", s.maskedAccount(),
+                        s.requestId());
+            }
+            AccountState settled = st.withoutPending(request, false);
+            if (envelope.ok()) {
+                return settled.stored(s.requestedAt(), true);
+            }
+            KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
+            return settled.failed(error.code(), OperationLog.retryNotBefore(s, error), true);
+        });
+    }
+
     private static Reply duplicate(AccountRequest s, Envelope envelope) {
         LOG.infof("callback account=%s operation=%s: duplicate, already stored", s.maskedAccount(), envelope.operationId());
         return new Reply(200, "duplicate: operation " + envelope.operationId() + " is already stored");
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private byte[] body(Callback callback) {

@@ -21,16 +21,17 @@ import io.cartola.config.CartolaConfig;
 
 /**
  * The token fetch appends to the CallbackUrl, because Khipu does not sign its callbacks:
- * {@code <account>.<issued epoch seconds>.<nonce>.<HMAC-SHA256 of the first three>}, all URL-safe.
- * The webhook recomputes the HMAC in constant time and enforces an age limit; the nonce makes each
- * token single-use (see {@link CallbackService}).
+ * {@code <request id>.<issued epoch seconds>.<HMAC-SHA256 of the first two>}, all URL-safe. The
+ * request id is random and opaque (no account number travels in the URL); the webhook finds the
+ * request fetch stored under it. It recomputes the HMAC in constant time and enforces an age limit;
+ * the request id makes each token single-use (see {@link CallbackService}).
  */
 @ApplicationScoped
 public class CallbackToken {
 
     static final String ALGORITHM = "HmacSHA256";
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
-    private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9-]{1,20}\\.[0-9]{1,12}\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{43}");
+    private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{16,32}\\.[0-9]{1,12}\\.[A-Za-z0-9_-]{43}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     // per instance, created at run time: a SecureRandom in the native image heap would replay its seed
@@ -52,18 +53,18 @@ public class CallbackToken {
     }
 
     /** What a valid token vouches for. */
-    public record Claims(String account, Instant issuedAt, String nonce) {
+    public record Claims(String requestId, Instant issuedAt) {
     }
 
-    /** 16 random bytes, URL-safe: the request id and the token's nonce. */
-    public String newNonce() {
+    /** 16 random bytes, URL-safe: a request id. */
+    public String newRequestId() {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return B64.encodeToString(bytes);
     }
 
-    public String issue(String account, Instant issuedAt, String nonce) {
-        String payload = account + "." + issuedAt.getEpochSecond() + "." + nonce;
+    public String issue(String requestId, Instant issuedAt) {
+        String payload = requestId + "." + issuedAt.getEpochSecond();
         return payload + "." + B64.encodeToString(mac(payload));
     }
 
@@ -91,7 +92,7 @@ public class CallbackToken {
         if (issuedAt.plus(maxAge).isBefore(now)) {
             throw new CallbackRejectedException(401, "callback token expired (older than " + maxAge + ")");
         }
-        return new Claims(parts[0], issuedAt, parts[2]);
+        return new Claims(parts[0], issuedAt);
     }
 
     private byte[] mac(String payload) {

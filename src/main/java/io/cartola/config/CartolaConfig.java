@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * cartola's settings. The names are a user-facing contract: each is also the environment variable
@@ -21,8 +22,17 @@ public interface CartolaConfig {
 
     Callback callback();
 
-    /** Accounts fetched when an invocation names none. */
+    /** Accounts fetched when an invocation names none (small setups; see {@link #accountsKey()}). */
     Optional<List<String>> accounts();
+
+    /**
+     * The key of a text object in the store (an S3 key in the bucket, or a path under the file
+     * store's folder) listing one account number per line; when set, it is the configured list.
+     */
+    @WithName("accounts.key")
+    Optional<String> accountsKey();
+
+    Metrics metrics();
 
     /** Where results go: {@code s3} (production) or {@code file} (the local default). */
     @WithDefault("file")
@@ -71,6 +81,13 @@ public interface CartolaConfig {
         /** A Secrets Manager secret holding the signing key, read at start. */
         Optional<String> secretArn();
 
+        /**
+         * An accepted asynchronous request whose callback has not arrived this long after it was
+         * made is recorded as lost, and the account is then fetched synchronously.
+         */
+        @WithDefault("PT20M")
+        Duration deadline();
+
         /** How long a callback token stays valid after fetch issued it. */
         @WithDefault("PT24H")
         Duration maxAge();
@@ -89,6 +106,15 @@ public interface CartolaConfig {
         Path dir();
     }
 
+    interface Metrics {
+        /** CloudWatch namespace of the Embedded Metric Format documents written to standard output. */
+        @WithDefault("cartola")
+        String namespace();
+
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     interface Secrets {
         /** Another Secrets Manager endpoint (tests, local stand-ins). */
         Optional<URI> endpointOverride();
@@ -99,8 +125,14 @@ public interface CartolaConfig {
         @WithDefault("8")
         int concurrency();
 
-        /** Accounts accepted in one invocation. */
-        @WithDefault("1000")
+        /** A safety limit: accounts past it in one run are reported as skipped, never silently dropped. */
+        @WithDefault("100000")
         int maxAccounts();
+
+        /**
+         * The function's timeout (Lambda's, set by the template). A run stops starting new accounts
+         * when less than half of it, at most 150 s, remains, and reports the rest as skipped.
+         */
+        Optional<Duration> timeout();
     }
 }

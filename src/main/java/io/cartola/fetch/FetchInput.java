@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -16,12 +17,32 @@ import io.cartola.records.Mode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * What to fetch: {@code {"accounts": ["000011887755"], "mode": "async"}}, both optional. The same
- * document is an EventBridge Scheduler {@code Input} and a direct invocation payload.
+ * What to fetch, read from whichever event started fetch:
+ * <ul>
+ * <li>the "Scheduled Event" an EventBridge rule ({@code source: aws.events}, {@code detail: {}}) or an
+ * EventBridge Scheduler schedule ({@code source: aws.scheduler}, {@code detail: "{}"}) sends when it
+ * has no Input: the configured accounts, asynchronously;</li>
+ * <li>the document {@code {"accounts": ["000011887755"], "mode": "async", "force": false}}, every field
+ * optional: a rule's or a schedule's constant Input, or a direct invocation.</li>
+ * </ul>
+ * Anything else is refused, naming what was received and what is accepted.
+ *
+ * @param force ask Khipu even for accounts it told to wait ({@code WAIT_4_HOURS_BEFORE_RETRY})
+ * @param trigger what sent the event, for the logs
  */
 @RegisterForReflection
 @JsonDeserialize(using = FetchInput.Reader.class)
-public record FetchInput(List<String> accounts, String mode) {
+public record FetchInput(List<String> accounts, String mode, boolean force, String trigger) {
+
+    static final String ACCEPTED_SHAPES = "fetch accepts an EventBridge \"Scheduled Event\" (a rule or a Scheduler schedule"
+            + " without Input) or a document like {\"accounts\": [\"000011887755\"], \"mode\": \"async\", \"force\": false}"
+            + " (every field optional: a schedule's Input or a direct invocation)";
+    private static final Set<String> FIELDS = Set.of("accounts", "mode", "force");
+    private static final Set<String> SCHEDULE_SOURCES = Set.of("aws.events", "aws.scheduler");
+
+    public FetchInput(List<String> accounts, String mode) {
+        this(accounts, mode, false, "direct");
+    }
 
     static Mode mode(String value) {
         if (value == null || value.isEmpty()) {
@@ -49,19 +70,55 @@ public record FetchInput(List<String> accounts, String mode) {
         public FetchInput deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             JsonNode event = ctxt.readTree(p);
             if (event == null || event.isNull()) {
-                return new FetchInput(null, null);
+                return new FetchInput(null, null, false, "direct");
             }
             if (!event.isObject()) {
-                throw new InvalidInputException("event: expected a JSON object like {\"accounts\": [\"000011887755\"], \"mode\": \"async\"}");
+                throw new InvalidInputException("event: a JSON " + event.getNodeType().name().toLowerCase() + "; " + ACCEPTED_SHAPES);
+            }
+            if (event.has("detail-type") || event.has("source") && event.has("detail")) {
+                return scheduled(event);
+            }
+            String other = recognise(event);
+            if (other != null) {
+                throw new InvalidInputException("event: " + other + " is not a fetch trigger; " + ACCEPTED_SHAPES);
             }
             for (Iterator<String> names = event.fieldNames(); names.hasNext();) {
                 String name = names.next();
-                if (!name.equals("accounts") && !name.equals("mode")) {
+                if (!FIELDS.contains(name)) {
                     throw new InvalidInputException("event: unknown field \"" + Accounts.printable(name, 40)
-                            + "\", expected only \"accounts\" and \"mode\"");
+                            + "\", expected only \"accounts\", \"mode\" and \"force\"; " + ACCEPTED_SHAPES);
                 }
             }
-            return new FetchInput(accounts(event.get("accounts")), mode(event.get("mode")));
+            return new FetchInput(accounts(event.get("accounts")), mode(event.get("mode")), force(event.get("force")), "direct");
+        }
+
+        private static FetchInput scheduled(JsonNode event) {
+            String type = event.path("detail-type").asText("");
+            String source = event.path("source").asText("");
+            if (!"Scheduled Event".equals(type) || !SCHEDULE_SOURCES.contains(source)) {
+                throw new InvalidInputException("event: an EventBridge event of type \"" + Accounts.printable(type, 60)
+                        + "\" from \"" + Accounts.printable(source, 60) + "\" is not a fetch trigger; " + ACCEPTED_SHAPES);
+            }
+            return new FetchInput(null, null, false, source.equals("aws.scheduler") ? "EventBridge Scheduler" : "EventBridge rule");
+        }
+
+        /** Names the AWS event a function was wired to by mistake, or null. */
+        private static String recognise(JsonNode event) {
+            JsonNode records = event.get("Records");
+            if (records != null && records.isArray()) {
+                JsonNode first = records.path(0);
+                String source = first.has("eventSource") ? first.path("eventSource").asText() : first.path("EventSource").asText();
+                return switch (source) {
+                    case "aws:s3" -> "an S3 event notification";
+                    case "aws:sqs" -> "an SQS message batch";
+                    case "aws:sns" -> "an SNS notification";
+                    default -> "a batch of records" + (source.isEmpty() ? "" : " from " + Accounts.printable(source, 40));
+                };
+            }
+            if (event.has("httpMethod") || event.has("routeKey") || event.has("requestContext")) {
+                return "an HTTP request (API Gateway or a Function URL)";
+            }
+            return null;
         }
 
         private static List<String> accounts(JsonNode node) {
@@ -90,6 +147,16 @@ public record FetchInput(List<String> accounts, String mode) {
                 throw new InvalidInputException("mode: must be the string \"async\" or \"sync\"");
             }
             return node.asText();
+        }
+
+        private static boolean force(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return false;
+            }
+            if (!node.isBoolean()) {
+                throw new InvalidInputException("force: must be true or false");
+            }
+            return node.asBoolean();
         }
     }
 }

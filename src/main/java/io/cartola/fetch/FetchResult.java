@@ -1,5 +1,6 @@
 package io.cartola.fetch;
 
+import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -7,14 +8,29 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cartola.records.Mode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** fetch's answer: one entry per account, in the order asked, with masked account numbers. */
+/**
+ * fetch's answer: the counts, then one entry per account in the order asked, with masked account
+ * numbers. Past {@link #MAX_LISTED} accounts (or problems) the list stops and {@code unlisted} says
+ * how many more there were; the counts always cover every account.
+ *
+ * @param lost asynchronous requests found without a callback past their deadline in this run
+ * @param refused entries of the account list skipped as invalid (see {@code problems})
+ */
 @RegisterForReflection
-public record FetchResult(Mode mode, int accepted, int stored, int failed, List<AccountResult> accounts) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FetchResult(Mode mode, int accepted, int stored, int failed, int skipped, int lost, int refused,
+        List<AccountResult> accounts, Integer unlisted, List<String> problems) {
 
-    static FetchResult of(Mode mode, List<AccountResult> accounts) {
+    static final int MAX_LISTED = 1000;
+
+    static FetchResult of(Mode mode, List<AccountResult> accounts, List<String> problems) {
+        int lost = accounts.stream().mapToInt(a -> a.lostOperations() == null ? 0 : a.lostOperations()).sum();
+        List<AccountResult> listed = accounts.size() > MAX_LISTED ? accounts.subList(0, MAX_LISTED) : accounts;
         return new FetchResult(mode,
                 count(accounts, Outcome.ACCEPTED), count(accounts, Outcome.STORED), count(accounts, Outcome.FAILED),
-                accounts);
+                count(accounts, Outcome.SKIPPED), lost, problems.size(), List.copyOf(listed),
+                accounts.size() > MAX_LISTED ? accounts.size() - MAX_LISTED : null,
+                problems.isEmpty() ? null : List.copyOf(problems.size() > MAX_LISTED ? problems.subList(0, MAX_LISTED) : problems));
     }
 
     private static int count(List<AccountResult> accounts, Outcome outcome) {
@@ -27,12 +43,30 @@ public record FetchResult(Mode mode, int accepted, int stored, int failed, List<
         /** The result was stored. */
         STORED,
         /** Khipu reported an error or could not be served; see errorCode and errorType. */
-        FAILED
+        FAILED,
+        /** Not asked this run: Khipu said to wait (see retryNotBefore), or the run ran out of time or room. */
+        SKIPPED
     }
 
+    /**
+     * One account's outcome.
+     *
+     * @param mode how it was asked: sync when a lost callback made it fall back, whatever the run's mode
+     * @param lostOperations earlier requests found lost (no callback by the deadline) in this run
+     */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AccountResult(String account, String requestId, String operationId, Outcome outcome,
-            Integer transactions, String errorCode, String errorType, String message) {
+    public record AccountResult(String account, String requestId, String operationId, Outcome outcome, Mode mode,
+            Integer transactions, String errorCode, String errorType, String message, Instant retryNotBefore,
+            Integer lostOperations) {
+
+        static AccountResult skipped(String account, Instant until, String message, Integer lost) {
+            return new AccountResult(account, null, null, Outcome.SKIPPED, null, null, null, null, message, until, lost);
+        }
+
+        AccountResult withLost(int lost) {
+            return lost == 0 ? this : new AccountResult(account, requestId, operationId, outcome, mode, transactions,
+                    errorCode, errorType, message, retryNotBefore, lost);
+        }
     }
 }

@@ -1,27 +1,28 @@
 package io.cartola.fetch;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.DoubleAccumulator;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.cartola.config.CartolaConfig;
 import io.cartola.callback.CallbackToken;
-import io.cartola.records.AccountRequest;
-import io.cartola.records.Accounts;
-import io.cartola.records.Mode;
-import io.cartola.records.OperationLog;
-import io.cartola.records.OperationRecord;
+import io.cartola.config.CartolaConfig;
 import io.cartola.fetch.FetchResult.AccountResult;
 import io.cartola.fetch.FetchResult.Outcome;
 import io.cartola.khipu.KhipuException;
@@ -29,11 +30,23 @@ import io.cartola.khipu.KhipuGateway;
 import io.cartola.khipu.KhipuReply;
 import io.cartola.khipu.KhipuTransientException;
 import io.cartola.khipu.model.Envelope;
+import io.cartola.khipu.model.KhipuError;
+import io.cartola.records.AccountRequest;
+import io.cartola.records.AccountState;
+import io.cartola.records.AccountStates;
+import io.cartola.records.Accounts;
+import io.cartola.records.Mode;
+import io.cartola.records.OperationLog;
+import io.cartola.records.OperationRecord;
+import io.cartola.storage.ObjectStore;
 import io.cartola.storage.StorageException;
+import io.cartola.telemetry.Metrics;
 
 /**
- * Asks Khipu for the day's transactions of each account, a bounded number at a time. One account's
- * failure is recorded and reported in its own entry; it never stops the others.
+ * Asks Khipu for the day's transactions of each account, a bounded number at a time. Each account's
+ * state is read first: an account Khipu told to wait is skipped (unless forced), requests whose
+ * callback never came are recorded lost and the account is asked synchronously instead. One
+ * account's failure is recorded and reported in its own entry; it never stops the others.
  */
 @ApplicationScoped
 public class FetchService {
@@ -41,62 +54,167 @@ public class FetchService {
     private static final Logger LOG = Logger.getLogger(FetchService.class);
     /** Khipu's limit for {@code CallbackUrl}. */
     static final int MAX_CALLBACK_URL = 255;
+    static final Duration MAX_MARGIN = Duration.ofSeconds(150);
 
     private final CartolaConfig config;
     private final KhipuGateway khipu;
-    private final OperationLog results;
+    private final OperationLog log;
+    private final AccountStates states;
     private final CallbackToken tokens;
+    private final ObjectStore store;
+    private final Metrics metrics;
     private final Clock clock;
+    private final String institution;
 
-    public FetchService(CartolaConfig config, KhipuGateway khipu, OperationLog results, CallbackToken tokens, Clock clock) {
+    public FetchService(CartolaConfig config, KhipuGateway khipu, OperationLog log, AccountStates states,
+            CallbackToken tokens, ObjectStore store, Metrics metrics, Clock clock) {
         this.config = config;
         this.khipu = khipu;
-        this.results = results;
+        this.log = log;
+        this.states = states;
         this.tokens = tokens;
+        this.store = store;
+        this.metrics = metrics;
         this.clock = clock;
+        this.institution = config.khipu().institution();
     }
 
     public FetchResult fetch(FetchInput input) {
+        Instant started = clock.instant();
         FetchInput in = input == null ? new FetchInput(null, null) : input;
         Mode mode = FetchInput.mode(in.mode());
-        List<String> accounts = in.accounts() == null
-                ? validate(config.accounts().orElse(List.of()), "cartola.accounts", config.fetch().maxAccounts())
-                : validate(in.accounts(), "accounts", config.fetch().maxAccounts());
+        AccountList list = in.accounts() == null ? configured() : given(in.accounts());
+        list.problems().forEach(p -> LOG.warnf("fetch: skipped %s", p));
+        if (list.accounts().isEmpty()) {
+            throw new InvalidInputException(in.accounts() == null
+                    ? "cartola.accounts: no accounts configured (set cartola.accounts or cartola.accounts.key)"
+                    : "accounts: no accounts given");
+        }
         if (mode == Mode.async) {
             checkCallbackUrlLength();
         }
+        int max = config.fetch().maxAccounts();
+        List<String> accounts = list.accounts().size() > max ? list.accounts().subList(0, max) : list.accounts();
+        Instant startBy = config.fetch().timeout().map(t -> started.plus(t).minus(margin(t))).orElse(Instant.MAX);
+
+        List<AccountResult> out = new ArrayList<>(list.accounts().size());
+        DoubleAccumulator oldestHours = new DoubleAccumulator(Math::max, 0);
         int threads = Math.min(config.fetch().concurrency(), accounts.size());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<AccountResult>> futures = new ArrayList<>();
+            List<Future<AccountResult>> futures = new ArrayList<>(accounts.size());
             for (String account : accounts) {
-                futures.add(pool.submit(() -> fetchOne(account, mode)));
+                futures.add(pool.submit(() -> fetchOne(account, mode, in.force(), startBy, oldestHours)));
             }
-            List<AccountResult> out = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 out.add(await(futures.get(i), accounts.get(i)));
             }
-            FetchResult result = FetchResult.of(mode, out);
-            LOG.infof("fetch %s: %d accounts, %d accepted, %d stored, %d failed", mode, out.size(),
-                    result.accepted(), result.stored(), result.failed());
-            return result;
         } finally {
             pool.shutdownNow();
         }
+        for (String account : list.accounts().subList(accounts.size(), list.accounts().size())) {
+            out.add(AccountResult.skipped(Accounts.mask(account), null,
+                    "not asked: past cartola.fetch.max-accounts (" + max + ") in one run", null));
+        }
+        FetchResult result = FetchResult.of(mode, out, list.problems());
+        LOG.infof("fetch %s (%s): %d accounts, %d accepted, %d stored, %d failed, %d skipped, %d lost, %d refused",
+                mode, in.trigger(), out.size(), result.accepted(), result.stored(), result.failed(), result.skipped(),
+                result.lost(), result.refused());
+        emit(result, oldestHours.get());
+        return result;
     }
 
-    private AccountResult fetchOne(String account, Mode mode) {
-        Instant requestedAt = clock.instant();
-        LocalDate day = LocalDate.ofInstant(requestedAt, config.zone());
-        AccountRequest s = new AccountRequest(config.khipu().institution(), account, tokens.newNonce(), requestedAt, day, mode);
+    /** The configured list: the object named by cartola.accounts.key, else cartola.accounts. */
+    private AccountList configured() {
+        if (config.accountsKey().isPresent()) {
+            String key = config.accountsKey().get();
+            try (InputStream in = store.open(key).orElseThrow(() -> new InvalidInputException(
+                    "cartola.accounts.key: no account list stored at " + key))) {
+                return AccountList.read(in, key);
+            } catch (java.io.IOException e) {
+                throw new StorageException("could not read the account list " + key, e);
+            }
+        }
+        return AccountList.of(config.accounts().orElse(List.of()), "cartola.accounts");
+    }
+
+    /** An invocation's own list is refused whole when an entry is bad: its sender is there to fix it. */
+    private static AccountList given(List<String> accounts) {
+        for (int i = 0; i < accounts.size(); i++) {
+            String problem = Accounts.problem(accounts.get(i));
+            if (problem != null) {
+                throw new InvalidInputException("accounts[" + i + "]: " + problem);
+            }
+        }
+        return new AccountList(List.copyOf(new java.util.LinkedHashSet<>(accounts)), List.of());
+    }
+
+    private static Duration margin(Duration timeout) {
+        Duration half = timeout.dividedBy(2);
+        return half.compareTo(MAX_MARGIN) < 0 ? half : MAX_MARGIN;
+    }
+
+    private AccountResult fetchOne(String account, Mode runMode, boolean force, Instant startBy, DoubleAccumulator oldestHours) {
+        Instant now = clock.instant();
+        String masked = Accounts.mask(account);
+        if (now.isAfter(startBy)) {
+            return AccountResult.skipped(masked, null, "not asked: the run was close to its timeout (cartola.fetch.timeout)", null);
+        }
+        int lost = 0;
+        AccountRequest s = null;
         try {
-            String callbackUrl = mode == Mode.async ? callbackUrl(account, requestedAt, s.requestId()) : null;
-            KhipuReply reply = khipu.transactions(account, callbackUrl);
+            AccountState state = states.read(institution, account);
+            List<AccountState.Pending> overdue = state.overdue(now);
+            if (!overdue.isEmpty()) {
+                lost = recordLost(account, overdue);
+                Set<String> ids = overdue.stream().map(AccountState.Pending::requestId).collect(Collectors.toSet());
+                state = states.update(institution, account, st -> st.withoutPending(ids, true));
+            }
+            oldestHours.accumulate(state.dataAge(now).toSeconds() / 3600.0);
+            if (!force && state.waiting(now)) {
+                LOG.infof("fetch account=%s: skipped, Khipu asked to wait until %s (%s)", masked, state.retryNotBefore(),
+                        state.lastError());
+                return AccountResult.skipped(masked, state.retryNotBefore(), "Khipu asked not to retry before "
+                        + state.retryNotBefore() + " (" + state.lastError() + "); invoke with \"force\": true to ask anyway",
+                        lost == 0 ? null : lost);
+            }
+            Mode mode = state.syncUntilCallback() ? Mode.sync : runMode;
+            s = new AccountRequest(institution, account, tokens.newRequestId(), now, AccountRequest.dayOf(now, config.zone()), mode);
+            return log(s, ask(s)).withLost(lost);
+        } catch (StorageException e) {
+            LOG.errorf(e, "fetch account=%s: storage failed", masked);
+            return new AccountResult(masked, s == null ? null : s.requestId(), null, Outcome.FAILED, null, null, "STORAGE",
+                    null, "storage failed: " + e.getMessage(), null, null).withLost(lost);
+        }
+    }
+
+    private int recordLost(String account, List<AccountState.Pending> overdue) {
+        for (AccountState.Pending p : overdue) {
+            AccountRequest request = new AccountRequest(institution, account, p.requestId(), p.requestedAt(),
+                    AccountRequest.dayOf(p.requestedAt(), config.zone()), Mode.async);
+            if (log.lost(request)) {
+                LOG.warnf("fetch account=%s request=%s: LOST, no callback by %s; asking synchronously",
+                        request.maskedAccount(), p.requestId(), p.deadline());
+            }
+        }
+        return overdue.size();
+    }
+
+    private AccountResult ask(AccountRequest s) {
+        try {
+            String callbackUrl = null;
+            if (s.mode() == Mode.async) {
+                log.requested(s);
+                callbackUrl = callbackUrl(s.requestId(), s.requestedAt());
+            }
+            KhipuReply reply = khipu.transactions(s.account(), callbackUrl);
             if (reply.accepted()) {
-                String operationId = reply.operationId();
-                results.accepted(s, operationId);
-                return log(s, new AccountResult(s.maskedAccount(), s.requestId(), operationId, Outcome.ACCEPTED,
-                        null, null, null, null));
+                log.accepted(s, reply.operationId());
+                AccountState.Pending pending = new AccountState.Pending(s.requestId(), s.requestedAt(),
+                        s.requestedAt().plus(config.callback().deadline()));
+                states.update(institution, s.account(), st -> st.withPending(pending));
+                return new AccountResult(s.maskedAccount(), s.requestId(), reply.operationId(), Outcome.ACCEPTED, s.mode(),
+                        null, null, null, null, null, null);
             }
             return stored(s, reply);
         } catch (KhipuTransientException e) {
@@ -104,32 +222,33 @@ public class FetchService {
                 // Khipu kept answering Status=ERROR with RETRY_IMMEDIATELY: store its last answer
                 return stored(s, e.reply());
             }
-            return failed(s, e.code(), e.getMessage(), null);
+            return failed(s, e.code(), e.getMessage());
         } catch (KhipuException e) {
-            return failed(s, e.code(), e.getMessage(), null);
-        } catch (StorageException e) {
-            LOG.errorf(e, "fetch account=%s request=%s: storage failed", s.maskedAccount(), s.requestId());
-            return new AccountResult(s.maskedAccount(), s.requestId(), null, Outcome.FAILED, null, "STORAGE", null,
-                    "storage failed: " + e.getMessage());
+            return failed(s, e.code(), e.getMessage());
         }
     }
 
     private AccountResult stored(AccountRequest s, KhipuReply reply) {
         Envelope envelope = reply.envelope();
-        OperationRecord record = results.store(s, reply.body(), envelope, reply.status())
-                .orElseGet(() -> results.finalRecord(s).orElseThrow());
-        Outcome outcome = envelope.ok() ? Outcome.STORED : Outcome.FAILED;
-        return log(s, new AccountResult(s.maskedAccount(), s.requestId(), envelope.operationId(), outcome,
-                record.transactions(), record.errorCode(), record.errorType(), record.errorDescription()));
+        OperationRecord record = log.store(s, reply.body(), envelope, reply.status())
+                .orElseGet(() -> log.finalRecord(s).orElseThrow());
+        if (envelope.ok()) {
+            states.update(institution, s.account(), st -> st.stored(s.requestedAt(), false));
+        } else {
+            KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
+            states.update(institution, s.account(),
+                    st -> st.failed(error.code(), OperationLog.retryNotBefore(s, error), false));
+        }
+        return new AccountResult(s.maskedAccount(), s.requestId(), envelope.operationId(),
+                envelope.ok() ? Outcome.STORED : Outcome.FAILED, s.mode(), record.transactions(), record.errorCode(),
+                record.errorType(), record.errorDescription(), record.retryNotBefore(), null);
     }
 
-    private AccountResult failed(AccountRequest s, String code, String message, Integer status) {
-        try {
-            results.failed(s, code, message, status);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "fetch account=%s request=%s: could not record the failure", s.maskedAccount(), s.requestId());
-        }
-        return log(s, new AccountResult(s.maskedAccount(), s.requestId(), null, Outcome.FAILED, null, code, null, message));
+    private AccountResult failed(AccountRequest s, String code, String message) {
+        log.failed(s, code, message, null);
+        states.update(institution, s.account(), st -> st.failed(code, null, false));
+        return new AccountResult(s.maskedAccount(), s.requestId(), null, Outcome.FAILED, s.mode(), null, code, null, message,
+                null, null);
     }
 
     private static AccountResult log(AccountRequest s, AccountResult r) {
@@ -137,7 +256,7 @@ public class FetchService {
             LOG.warnf("fetch account=%s request=%s: FAILED %s%s: %s", r.account(), r.requestId(), r.errorCode(),
                     r.errorType() == null ? "" : " " + r.errorType(), r.message());
         } else {
-            LOG.infof("fetch account=%s request=%s: %s operation=%s", r.account(), r.requestId(), r.outcome(),
+            LOG.infof("fetch account=%s request=%s: %s %s operation=%s", r.account(), r.requestId(), r.outcome(), s.mode(),
                     r.operationId());
         }
         return r;
@@ -148,42 +267,38 @@ public class FetchService {
             return future.get();
         } catch (ExecutionException e) {
             LOG.errorf(e.getCause(), "fetch account=%s: unexpected failure", Accounts.mask(account));
-            return new AccountResult(Accounts.mask(account), null, null, Outcome.FAILED, null, "INTERNAL", null,
-                    e.getCause().getClass().getSimpleName());
+            return new AccountResult(Accounts.mask(account), null, null, Outcome.FAILED, null, null, "INTERNAL", null,
+                    e.getCause().getClass().getSimpleName(), null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching", e);
         }
     }
 
-    /** Checks each account and drops repeats (keeping the first), or throws naming the bad entry. */
-    static List<String> validate(List<String> accounts, String field, int max) {
-        if (accounts == null || accounts.isEmpty()) {
-            throw new InvalidInputException(field + ": no accounts given and cartola.accounts is not set");
-        }
-        if (accounts.size() > max) {
-            throw new InvalidInputException(field + ": at most " + max + " accounts per invocation, got " + accounts.size());
-        }
-        for (int i = 0; i < accounts.size(); i++) {
-            String problem = Accounts.problem(accounts.get(i));
-            if (problem != null) {
-                throw new InvalidInputException(field + "[" + i + "]: " + problem);
-            }
-        }
-        return new ArrayList<>(new java.util.LinkedHashSet<>(accounts));
+    /** The run's counts, and how old the oldest data among the accounts asked was when the run began. */
+    private void emit(FetchResult result, double oldestHours) {
+        Map<String, Number> values = new LinkedHashMap<>();
+        values.put("AccountsRequested", result.accepted() + result.stored() + result.failed() + result.skipped());
+        values.put("AccountsAccepted", result.accepted());
+        values.put("AccountsStored", result.stored());
+        values.put("AccountsFailed", result.failed());
+        values.put("AccountsSkipped", result.skipped());
+        values.put("AccountsLost", result.lost());
+        values.put("AccountsRefused", result.refused());
+        values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);
+        metrics.emit(values);
     }
 
-    String callbackUrl(String account, Instant issuedAt, String nonce) {
+    String callbackUrl(String requestId, Instant issuedAt) {
         URI base = config.callback().url()
                 .orElseThrow(() -> new InvalidInputException("mode: async needs cartola.callback.url"));
         String url = base.toString();
-        return url + (base.getRawQuery() == null ? "?" : "&") + "t=" + tokens.issue(account, issuedAt, nonce);
+        return url + (base.getRawQuery() == null ? "?" : "&") + "t=" + tokens.issue(requestId, issuedAt);
     }
 
     /** Refuses, before any request, a webhook URL too long for Khipu once the longest token is added. */
     private void checkCallbackUrlLength() {
-        String longest = callbackUrl("X".repeat(Accounts.MAX_LENGTH), Instant.ofEpochSecond(99_999_999_999L),
-                tokens.newNonce());
+        String longest = callbackUrl(tokens.newRequestId(), Instant.ofEpochSecond(99_999_999_999L));
         if (longest.length() > MAX_CALLBACK_URL) {
             throw new InvalidInputException("cartola.callback.url: too long, with its token the CallbackUrl can reach "
                     + longest.length() + " characters and Khipu accepts at most " + MAX_CALLBACK_URL);

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cartola.records.OperationRecord.Stage;
 import io.cartola.records.OperationRecord.State;
 import io.cartola.khipu.model.Envelope;
 import io.cartola.khipu.model.KhipuError;
@@ -23,7 +27,7 @@ import io.cartola.storage.ObjectStore;
 @ApplicationScoped
 public class OperationLog {
 
-    static final String JSON = "application/json";
+    public static final String JSON = "application/json";
     static final Duration WAIT_4_HOURS = Duration.ofHours(4);
 
     private final ObjectStore store;
@@ -40,7 +44,17 @@ public class OperationLog {
 
     /** The final record of a request, if it has one. */
     public Optional<OperationRecord> finalRecord(AccountRequest s) {
-        return read(s.operationKey("result"));
+        return read(s.operationKey(Stage.RESULT));
+    }
+
+    /** Records, before asking Khipu, which account an asynchronous request is for: the callback finds it here. */
+    public void requested(AccountRequest s) {
+        create(s.operationKey(Stage.REQUESTED), OperationRecord.of(s, State.REQUESTED, null, clock.instant()));
+    }
+
+    /** The request a callback token names, as fetch recorded it. */
+    public Optional<AccountRequest> request(String institution, LocalDate day, String requestId, ZoneId zone) {
+        return read(AccountRequest.operationKey(institution, day, requestId, Stage.REQUESTED)).map(r -> r.request(zone));
     }
 
     /** Stores an envelope; returns its final record, or empty if one already existed (a duplicate). */
@@ -56,37 +70,61 @@ public class OperationLog {
         } else {
             KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
             record = record.withResult(null, envelope.additionalInformation(), rawKey, null)
-                    .withError(error.code(), error.type(), error.description(),
-                            KhipuError.WAIT_4_HOURS_BEFORE_RETRY.equals(error.type()) ? s.requestedAt().plus(WAIT_4_HOURS) : null);
+                    .withError(error.code(), error.type(), error.description(), retryNotBefore(s, error));
         }
-        return create(s.operationKey("result"), record) ? Optional.of(record) : Optional.empty();
+        return create(s.operationKey(Stage.RESULT), record) ? Optional.of(record) : Optional.empty();
+    }
+
+    /** When Khipu allows the next request after this error: four hours after the request for WAIT_4_HOURS. */
+    public static Instant retryNotBefore(AccountRequest s, KhipuError error) {
+        return KhipuError.WAIT_4_HOURS_BEFORE_RETRY.equals(error.type()) ? s.requestedAt().plus(WAIT_4_HOURS) : null;
     }
 
     /** Records a request that got no envelope to store (401, exhausted retries, ...). */
     public OperationRecord failed(AccountRequest s, String code, String description, Integer httpStatus) {
         OperationRecord record = OperationRecord.of(s, State.FAILED, null, clock.instant())
                 .withHttpStatus(httpStatus).withError(code, null, description, null);
-        create(s.operationKey("result"), record);
+        create(s.operationKey(Stage.RESULT), record);
         return record;
     }
 
     /** Records that Khipu accepted an asynchronous request. */
     public OperationRecord accepted(AccountRequest s, String operationId) {
         OperationRecord record = OperationRecord.of(s, State.ACCEPTED, operationId, clock.instant()).withHttpStatus(202);
-        create(s.operationKey("accepted"), record);
+        create(s.operationKey(Stage.ACCEPTED), record);
         return record;
     }
 
-    /**
-     * Consumes the callback token's nonce for this operation. Returns the operation id that holds it:
-     * this one (first use, or a redelivery) or another one (a replayed token).
-     */
-    public String claim(AccountRequest s, String operationId) {
-        String key = s.operationKey("callback");
-        if (create(key, OperationRecord.of(s, State.CALLBACK_RECEIVED, operationId, clock.instant()))) {
-            return operationId;
+    /** Records that no callback came for an accepted request by its deadline; false if already recorded. */
+    public boolean lost(AccountRequest s) {
+        OperationRecord record = OperationRecord.of(s, State.LOST, null, clock.instant())
+                .withError("CALLBACK_LOST", null, "no callback by the deadline; the account is fetched synchronously", null);
+        return create(s.operationKey(Stage.LOST), record);
+    }
+
+    /** What consuming a callback token found. */
+    public enum Claim {
+        /** first use, or a redelivery of the same operation with the same body */
+        OURS,
+        /** the token was already used for another operation */
+        OTHER_OPERATION,
+        /** the token was already used for this operation with another body */
+        OTHER_BODY
+    }
+
+    /** Consumes the callback token's request id for this operation and body. */
+    public Claim claim(AccountRequest s, String operationId, String bodySha256) {
+        String key = s.operationKey(Stage.CALLBACK);
+        OperationRecord mine = OperationRecord.of(s, State.CALLBACK_RECEIVED, operationId, clock.instant())
+                .withBodySha256(bodySha256);
+        if (create(key, mine)) {
+            return Claim.OURS;
         }
-        return read(key).map(OperationRecord::operationId).orElse(operationId);
+        OperationRecord holder = read(key).orElse(mine);
+        if (!operationId.equals(holder.operationId())) {
+            return Claim.OTHER_OPERATION;
+        }
+        return bodySha256.equals(holder.bodySha256()) ? Claim.OURS : Claim.OTHER_BODY;
     }
 
     private boolean create(String key, OperationRecord record) {

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +24,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.cartola.khipu.model.Transaction;
 import io.cartola.storage.ObjectStore;
@@ -33,22 +35,23 @@ import io.cartola.storage.StorageException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The query-ready view: one JSON object per line per account and day, keyed by {@code TransactionId}.
- * Every fetch returns the whole day so far, so snapshots overlap: a transaction from a later snapshot
- * replaces the earlier line instead of adding one, and an older snapshot arriving late changes
- * nothing. Each line carries {@code OperationId} and {@code SnapshotTime} (when it was requested).
+ * The query-ready view: one JSON object per line per account and day. Every fetch returns the whole
+ * day so far, so snapshots overlap: a transaction from a later snapshot replaces the earlier line
+ * instead of adding one, and an older snapshot arriving late changes nothing. Each line carries
+ * {@code TransactionKey} (its identity, see {@link #identities}), {@code OperationId} and
+ * {@code SnapshotTime} (when the snapshot was requested).
  */
 @ApplicationScoped
 public class TransactionView {
 
     static final String OPERATION_ID = "OperationId";
     static final String SNAPSHOT_TIME = "SnapshotTime";
-    static final String TRANSACTION_ID = "TransactionId";
-    static final int MAX_ATTEMPTS = 8;
+    static final String TRANSACTION_KEY = "TransactionKey";
 
-    /** A line of the view: the transaction's own fields, then where it came from. */
+    /** A line of the view: the transaction's own fields, then its identity and where it came from. */
     @RegisterForReflection
     record ViewLine(@JsonUnwrapped Transaction transaction,
+            @JsonProperty(TRANSACTION_KEY) String transactionKey,
             @JsonProperty(OPERATION_ID) String operationId,
             @JsonProperty(SNAPSHOT_TIME) String snapshotTime) {
     }
@@ -60,6 +63,7 @@ public class TransactionView {
     private final ObjectMapper mapper;
     private final ObjectWriter lineWriter;
     private final ObjectWriter transactionWriter;
+    private final ObjectReader transactionReader;
     private final ObjectStore store;
 
     public TransactionView(ObjectMapper mapper, ObjectStore store) {
@@ -71,7 +75,34 @@ public class TransactionView {
                 .disable(SerializationFeature.INDENT_OUTPUT);
         this.lineWriter = this.mapper.writerFor(ViewLine.class);
         this.transactionWriter = this.mapper.writerFor(Transaction.class);
+        this.transactionReader = this.mapper.readerFor(Transaction.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.store = store;
+    }
+
+    /**
+     * The identity of each transaction of one snapshot, in order: {@code id:<TransactionId>} when it
+     * has one; otherwise {@code sha256:<hash of its content>:<n>}, where n counts identical
+     * transactions in the snapshot (1, 2, ...), so two identical purchases stay two, and the same two
+     * in a later snapshot are the same two again. The content is the transaction as the view writes
+     * it (Khipu's fields, exact amounts, ISO date-times), without cartola's own fields.
+     */
+    public List<String> identities(List<Transaction> transactions) {
+        List<String> keys = new ArrayList<>(transactions.size());
+        Map<String, Integer> seen = new HashMap<>();
+        try {
+            for (Transaction t : transactions) {
+                if (t.transactionId() != null) {
+                    keys.add("id:" + t.transactionId());
+                } else {
+                    String hash = sha256(transactionWriter.writeValueAsBytes(t));
+                    keys.add("sha256:" + hash + ":" + seen.merge(hash, 1, Integer::sum));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return keys;
     }
 
     /** Merges a snapshot's transactions into the day's view; returns the view's key. */
@@ -79,18 +110,16 @@ public class TransactionView {
         String key = snapshot.viewKey();
         Instant at = snapshot.requestedAt();
         Map<String, Line> incoming = new LinkedHashMap<>();
+        List<String> ids = identities(transactions);
         try {
-            for (Transaction t : transactions) {
-                String json = lineWriter.writeValueAsString(new ViewLine(t, operationId, at.toString()));
-                String id = t.transactionId() != null ? "id:" + t.transactionId()
-                        // without an id, identical content is the same transaction
-                        : "sha256:" + sha256(transactionWriter.writeValueAsBytes(t));
-                incoming.put(id, new Line(json, at));
+            for (int i = 0; i < transactions.size(); i++) {
+                String json = lineWriter.writeValueAsString(new ViewLine(transactions.get(i), ids.get(i), operationId, at.toString()));
+                incoming.put(ids.get(i), new Line(json, at));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        Contention.retry("the view " + key, () -> {
             Optional<ObjectStore.Stored> current = store.read(key);
             Map<String, Line> lines = current.map(s -> parse(s.bytes())).orElseGet(LinkedHashMap::new);
             boolean changed = false;
@@ -103,18 +132,21 @@ public class TransactionView {
                 }
             }
             if (!changed && current.isPresent()) {
-                return key;
+                return true;
             }
-            if (store.replace(key, write(lines), "application/x-ndjson", current.map(ObjectStore.Stored::version).orElse(null))) {
-                return key;
-            }
-        }
-        throw new StorageException("the view " + key + " kept changing under " + MAX_ATTEMPTS + " attempts to update it", null);
+            return store.replace(key, write(lines), "application/x-ndjson", current.map(ObjectStore.Stored::version).orElse(null));
+        });
+        return key;
     }
 
-    /** Reads only the top-level TransactionId and SnapshotTime of each line; the rest stays text. */
+    /**
+     * Reads only the top-level TransactionKey and SnapshotTime of each line; the rest stays text. A
+     * line written before lines carried their key gets it from {@link #identities}, like a new one.
+     */
     private Map<String, Line> parse(byte[] bytes) {
         Map<String, Line> lines = new LinkedHashMap<>();
+        List<String> unkeyed = new ArrayList<>();
+        List<Transaction> unkeyedTransactions = new ArrayList<>();
         for (String json : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
             if (json.isBlank()) {
                 continue;
@@ -128,7 +160,7 @@ public class TransactionView {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     JsonToken value = p.nextToken();
-                    if (TRANSACTION_ID.equals(name) && value == JsonToken.VALUE_STRING) {
+                    if (TRANSACTION_KEY.equals(name) && value == JsonToken.VALUE_STRING) {
                         id = p.getText();
                     } else if (SNAPSHOT_TIME.equals(name) && value == JsonToken.VALUE_STRING) {
                         snapshot = parseInstant(p.getText());
@@ -136,19 +168,26 @@ public class TransactionView {
                         p.skipChildren();
                     }
                 }
-                lines.put(id != null ? "id:" + id : "sha256:" + sha256(withoutMeta(json)), new Line(json, snapshot));
+                if (id == null) {
+                    unkeyed.add(json);
+                    unkeyedTransactions.add(transactionReader.readValue(json));
+                    id = "";
+                }
+                lines.put(id.isEmpty() ? "unkeyed:" + unkeyed.size() : id, new Line(json, snapshot));
             } catch (IOException e) {
                 throw new StorageException("the view holds a line that is not valid JSON", e);
             }
         }
-        return lines;
-    }
-
-    private byte[] withoutMeta(String json) throws IOException {
-        ObjectNode line = (ObjectNode) mapper.readTree(json);
-        line.remove(OPERATION_ID);
-        line.remove(SNAPSHOT_TIME);
-        return mapper.writeValueAsBytes(line);
+        if (unkeyed.isEmpty()) {
+            return lines;
+        }
+        List<String> ids = identities(unkeyedTransactions);
+        Map<String, Line> keyed = new LinkedHashMap<>();
+        for (Map.Entry<String, Line> e : lines.entrySet()) {
+            keyed.put(e.getKey().startsWith("unkeyed:") ? ids.get(Integer.parseInt(e.getKey().substring(8)) - 1) : e.getKey(),
+                    e.getValue());
+        }
+        return keyed;
     }
 
     private static Instant parseInstant(String text) {

@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class FileObjectStore implements ObjectStore {
 
     private final Path root;
-    private final ConcurrentHashMap<Path, Object> locks = new ConcurrentHashMap<>();
+    // one JVM may hold several stores on one folder, and a JVM may not take the same file lock twice
+    private static final ConcurrentHashMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
     public FileObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -110,6 +111,17 @@ public class FileObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public Optional<java.io.InputStream> open(String key) {
+        try {
+            return Optional.of(Files.newInputStream(resolve(key)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("could not read " + key, e);
+        }
+    }
+
     private static String version(Path file) throws IOException {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         return a.fileKey() + "/" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) + "/" + a.size();
@@ -124,7 +136,7 @@ public class FileObjectStore implements ObjectStore {
     }
 
     private Object lock(Path path) {
-        return locks.computeIfAbsent(path, p -> new Object());
+        return LOCKS.computeIfAbsent(path, p -> new Object());
     }
 
     private static Path writeTemp(Path target, byte[] bytes) throws IOException {

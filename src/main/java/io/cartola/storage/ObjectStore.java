@@ -19,6 +19,9 @@ public interface ObjectStore {
 
     Optional<Stored> read(String key);
 
+    /** Streams an object too large to hold whole (an account list); empty if absent. The caller closes it. */
+    Optional<java.io.InputStream> open(String key);
+
     /** An object's bytes and an opaque version for {@link #replace}. */
     record Stored(byte[] bytes, String version) {
     }

@@ -57,6 +57,22 @@ public class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public Optional<java.io.InputStream> open(String key) {
+        try {
+            return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new StorageException("S3 refused to read " + key + " (HTTP " + e.statusCode() + ")", e);
+        } catch (SdkException e) {
+            throw new StorageException("S3 unreachable reading " + key, e);
+        }
+    }
+
+    @Override
     public Optional<Stored> read(String key) {
         try {
             ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));

@@ -24,7 +24,9 @@ import io.cartola.local.FunctionProcess;
 import io.cartola.local.LocalCartola;
 import io.cartola.local.RuntimeApi;
 import io.cartola.testing.Envelopes;
+import io.cartola.storage.FileObjectStore;
 import io.cartola.testing.FunctionUrlEvent;
+import io.cartola.testing.Tokens;
 
 /**
  * cartola's benchmarks, apart from the tests: cold start (native vs JVM), callback processing cost
@@ -88,15 +90,16 @@ public final class Benchmarks {
         return env;
     }
 
-    static String webhookEvent(int transactions) {
+    /** A signed callback for a request recorded, as fetch records it, in the file store at {@code data}. */
+    static String webhookEvent(Path data, int transactions) {
         CallbackToken tokens = new CallbackToken(SECRET, Duration.ofHours(1), Clock.systemUTC());
         String envelope = Envelopes.ok("op-" + System.nanoTime(), Envelopes.transactions(transactions, "b" + System.nanoTime() + "-"));
-        return FunctionUrlEvent.post(tokens.issue(ACCOUNT, Instant.now(), tokens.newNonce()), envelope);
+        return FunctionUrlEvent.post(Tokens.requested(tokens, new FileObjectStore(data), ACCOUNT, Instant.now()), envelope);
     }
 
     /** From process start to the first invocation's answer. */
-    static Start start(String function, FunctionProcess.Launcher launcher, DemoKhipu khipu, String event, int i) throws Exception {
-        Path data = Files.createTempDirectory(WORK.toAbsolutePath(), "cold");
+    static Start start(String function, FunctionProcess.Launcher launcher, DemoKhipu khipu, Path data, String event, int i)
+            throws Exception {
         Map<String, String> env = env(khipu, data);
         env.put("CARTOLA_CALLBACK_MAX_BODY_BYTES", "1000000000");
         try (RuntimeApi api = new RuntimeApi(function)) {
@@ -125,8 +128,9 @@ public final class Benchmarks {
             for (FunctionProcess.Launcher launcher : nat.isPresent() ? List.of(nat.get(), jvm) : List.of(jvm)) {
                 List<Start> runs = new ArrayList<>();
                 for (int i = 0; i < starts; i++) {
-                    String event = function.equals("fetch") ? "{\"accounts\":[\"" + ACCOUNT + "\"],\"mode\":\"sync\"}" : webhookEvent(3);
-                    runs.add(start(function, launcher, khipu, event, i));
+                    Path data = Files.createTempDirectory(WORK.toAbsolutePath(), "cold");
+                    String event = function.equals("fetch") ? "{\"accounts\":[\"" + ACCOUNT + "\"],\"mode\":\"sync\"}" : webhookEvent(data, 3);
+                    runs.add(start(function, launcher, khipu, data, event, i));
                 }
                 List<Double> seconds = runs.stream().map(Start::seconds).sorted().toList();
                 double median = median(seconds);

@@ -43,7 +43,9 @@ final class CallbackCost {
         CallbackToken tokens = new CallbackToken(cartola, clock);
         FileObjectStore store = new FileObjectStore(dir);
         CallbackService webhook = new CallbackService(cartola, tokens, new EnvelopeReader(mapper),
-                new OperationLog(store, new TransactionView(mapper, store), mapper, clock));
+                new OperationLog(store, new TransactionView(mapper, store), mapper, clock),
+                new io.cartola.records.AccountStates(store, mapper, clock),
+                new io.cartola.telemetry.Metrics(mapper, clock, cartola));
         ObjectMapper plain = new ObjectMapper();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -64,7 +66,7 @@ final class CallbackCost {
                 String body = Envelopes.ok("op-" + n + "-" + round + "-" + System.nanoTime(), Envelopes.transactions(n, "c" + round + "-"));
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 mb = bytes.length / 1e6;
-                String token = tokens.issue(account, Instant.now(), tokens.newNonce());
+                String token = io.cartola.testing.Tokens.requested(tokens, store, account, Instant.now());
                 System.gc();
                 long a0 = threads.getCurrentThreadAllocatedBytes();
                 long t0 = System.nanoTime();

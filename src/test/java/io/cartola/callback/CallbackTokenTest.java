@@ -23,39 +23,42 @@ class CallbackTokenTest {
 
     @Test
     void aTokenVerifiesToWhatItWasIssuedFor() {
-        String nonce = tokens.newNonce();
-        CallbackToken.Claims claims = tokens.verify(tokens.issue("000011887755", NOW.minusSeconds(60), nonce));
-        assertEquals("000011887755", claims.account());
+        String requestId = tokens.newRequestId();
+        CallbackToken.Claims claims = tokens.verify(tokens.issue(requestId, NOW.minusSeconds(60)));
+        assertEquals(requestId, claims.requestId());
         assertEquals(NOW.minusSeconds(60), claims.issuedAt());
-        assertEquals(nonce, claims.nonce());
     }
 
     @Test
     void everyPartIsCoveredByTheSignature() {
-        String token = tokens.issue("000011887755", NOW, "AAAAAAAAAAAAAAAAAAAAAA");
-        assertTrue(reason(token.replace("000011887755", "000011887756")).contains("signature invalid"));
+        String token = tokens.issue("AAAAAAAAAAAAAAAAAAAAAA", NOW);
+        assertTrue(reason(token.replace("AAAAAAAAAAAAAAAAAAAAAA", "BAAAAAAAAAAAAAAAAAAAAA")).contains("signature invalid"));
         assertTrue(reason(token.replace("." + NOW.getEpochSecond() + ".", "." + (NOW.getEpochSecond() + 1) + "."))
                 .contains("signature invalid"));
-        assertTrue(reason(token.replace("AAAAAAAAAAAAAAAAAAAAAA", "BAAAAAAAAAAAAAAAAAAAAA")).contains("signature invalid"));
         String otherKey = new CallbackToken("another-secret-of-at-least-32-chars!", Duration.ofHours(24),
-                Clock.fixed(NOW, ZoneOffset.UTC)).issue("000011887755", NOW, "AAAAAAAAAAAAAAAAAAAAAA");
+                Clock.fixed(NOW, ZoneOffset.UTC)).issue("AAAAAAAAAAAAAAAAAAAAAA", NOW);
         assertTrue(reason(otherKey).contains("signature invalid"));
     }
 
     @Test
     void ageAndShapeAreEnforced() {
-        assertTrue(reason(tokens.issue("1", NOW.minus(Duration.ofHours(25)), tokens.newNonce())).contains("expired"));
-        assertTrue(reason(tokens.issue("1", NOW.plus(Duration.ofMinutes(10)), tokens.newNonce())).contains("future"));
+        assertTrue(reason(tokens.issue(tokens.newRequestId(), NOW.minus(Duration.ofHours(25)))).contains("expired"));
+        assertTrue(reason(tokens.issue(tokens.newRequestId(), NOW.plus(Duration.ofMinutes(10)))).contains("future"));
         assertTrue(reason(null).contains("missing"));
         assertTrue(reason("").contains("missing"));
         assertTrue(reason("a.b.c.d").contains("malformed"));
+        assertTrue(reason("000011887755." + NOW.getEpochSecond() + ".AAAAAAAAAAAAAAAAAAAAAA." + "A".repeat(43))
+                .contains("malformed"), "the old form, with an account number, is no longer accepted");
         assertTrue(reason("x".repeat(5000)).contains("malformed"));
     }
 
     @Test
-    void theTokenIsUrlSafeAndShort() {
-        String token = tokens.issue("12345678901234567890", NOW, tokens.newNonce());
+    void theTokenIsUrlSafeShortAndOpaque() {
+        String requestId = tokens.newRequestId();
+        String token = tokens.issue(requestId, NOW);
         assertTrue(token.matches("[A-Za-z0-9._-]+"), token);
-        assertTrue(token.length() < 110, "leaves room for the webhook URL within 255: " + token.length());
+        assertTrue(token.length() < 90, "leaves room for the webhook URL within 255: " + token.length());
+        assertEquals(requestId + "." + NOW.getEpochSecond(), token.substring(0, token.lastIndexOf('.')),
+                "a random request id and a time: nothing about the account");
     }
 }

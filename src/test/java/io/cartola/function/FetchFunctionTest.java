@@ -33,7 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
-/** The fetch function invoked as Lambda invokes it, against WireMock (Khipu) and S3Mock (S3). */
+/** The fetch function invoked as Lambda invokes it, against WireMock (Khipu) and moto (S3). */
 @QuarkusTest
 @TestProfile(FetchProfile.class)
 public class FetchFunctionTest {
@@ -131,10 +131,12 @@ public class FetchFunctionTest {
         assertEquals("ACCEPTED", result.getString("accounts[0].outcome"));
         assertEquals("op-async-1", result.getString("accounts[0].operationId"));
         String callbackUrl = JSON.readTree(khipu.requests(account).get(0).getBodyAsString()).get("CallbackUrl").asText();
-        assertTrue(callbackUrl.startsWith("https://webhook.example.test/?t=" + account + "."), callbackUrl);
-        assertTrue(callbackUrl.length() <= 255);
         String requestId = result.getString("accounts[0].requestId");
-        assertTrue(callbackUrl.contains("." + requestId + "."), "the token's nonce is the request id");
+        assertTrue(callbackUrl.startsWith("https://webhook.example.test/?t=" + requestId + "."), callbackUrl);
+        assertFalse(callbackUrl.contains(account) || callbackUrl.contains(account.substring(4)), "no account number in the URL");
+        assertTrue(callbackUrl.length() <= 255);
+        JsonNode requested = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/" + requestId + ".requested"));
+        assertEquals(account, requested.get("account").asText(), "the webhook finds the account here");
         JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/" + requestId + ".accepted"));
         assertEquals("ACCEPTED", record.get("state").asText());
         assertEquals("op-async-1", record.get("operationId").asText());
@@ -310,11 +312,10 @@ public class FetchFunctionTest {
                 .body("errorMessage", containsString("unknown field \"acounts\""));
         Lambda.invoke("{\"accounts\":\"000011112222\"}").then().statusCode(500)
                 .body("errorMessage", containsString("accounts: must be an array"));
-        String thousandAndOne = "{\"accounts\":[" + "\"000011112222\",".repeat(1000) + "\"000011112222\"],\"mode\":\"sync\"}";
-        Lambda.invoke(thousandAndOne).then().statusCode(500)
-                .body("errorMessage", containsString("accounts: at most 1000 accounts per invocation, got 1001"));
+        Lambda.invoke("{\"force\":\"yes\"}").then().statusCode(500)
+                .body("errorMessage", containsString("force: must be true or false"));
         Lambda.invoke("[\"000011112222\"]").then().statusCode(500)
-                .body("errorMessage", containsString("event: expected a JSON object"));
+                .body("errorMessage", containsString("event: a JSON array; fetch accepts"));
         assertEquals(0, khipu.requests(tooLong).size() + khipu.requests("000011112222").size());
     }
 

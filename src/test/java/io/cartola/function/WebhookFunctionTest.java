@@ -1,6 +1,7 @@
 package io.cartola.function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;
 import io.cartola.testing.Lambda;
 import io.cartola.testing.Mappers;
+import io.cartola.testing.MotoServer;
 import io.cartola.testing.Tokens;
 import io.cartola.testing.S3Objects;
 import io.cartola.testing.WebhookProfile;
@@ -32,7 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
-/** The webhook function invoked with Function URL events, as Lambda invokes it, storing to S3Mock. */
+/** The webhook function invoked with Function URL events, as Lambda invokes it, storing to S3 (moto). */
 @QuarkusTest
 @TestProfile(WebhookProfile.class)
 public class WebhookFunctionTest {
@@ -52,8 +54,9 @@ public class WebhookFunctionTest {
         return Lambda.invoke(event).then().statusCode(200).extract().jsonPath();
     }
 
-    String token(String account, Instant issuedAt) {
-        return tokens.issue(account, issuedAt, tokens.newNonce());
+    /** The token of a request fetch recorded for {@code account} at {@code issuedAt}. */
+    static String token(String account, Instant issuedAt) {
+        return Tokens.requested(MotoServer.get().endpoint(), account, issuedAt);
     }
 
     List<String> everythingFor(String account) {
@@ -76,7 +79,8 @@ public class WebhookFunctionTest {
         String account = Accounts.fresh();
         Instant issued = Instant.now().minusSeconds(30);
         String token = token(account, issued);
-        String nonce = token.split("\\.")[2];
+        String nonce = token.split("\\.")[0];
+        assertFalse(token.contains(account), "no account number in the token");
         String envelope = Envelopes.ok("op-cb-1", Envelopes.transactions(3, "c"));
 
         JsonPath response = deliver(FunctionUrlEvent.post(token, envelope));
@@ -166,14 +170,15 @@ public class WebhookFunctionTest {
         String body = Envelopes.ok("op-unauth", Envelopes.transactions(1, "u"));
         String genuine = token(account, Instant.now());
         String forged = genuine.substring(0, genuine.length() - 2) + (genuine.endsWith("AA") ? "BB" : "AA");
-        String otherAccount = genuine.replace(account, Accounts.fresh());
+        String other = token(Accounts.fresh(), Instant.now());
+        String otherRequest = other.split("\\.")[0] + genuine.substring(genuine.indexOf('.'));
         String expired = token(account, Instant.now().minus(Duration.ofHours(25)));
         String future = token(account, Instant.now().plus(Duration.ofHours(1)));
 
         Map<String, String> cases = Map.of(
                 "missing", FunctionUrlEvent.post(null, body),
                 "signature invalid", FunctionUrlEvent.post(forged, body),
-                "signature invalid ", FunctionUrlEvent.post(otherAccount, body),
+                "signature invalid ", FunctionUrlEvent.post(otherRequest, body),
                 "expired", FunctionUrlEvent.post(expired, body),
                 "future", FunctionUrlEvent.post(future, body),
                 "malformed", FunctionUrlEvent.post("not-a-token", body));
@@ -184,6 +189,34 @@ public class WebhookFunctionTest {
         });
         assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty());
         assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
+    }
+
+    @Test
+    void aGenuineTokenForARequestNeverRecordedGets404AndStoresNothing() {
+        String token = tokens.issue(tokens.newRequestId(), Instant.now());
+
+        JsonPath response = deliver(FunctionUrlEvent.post(token, Envelopes.ok("op-nowhere", Envelopes.transactions(1, "n"))));
+
+        assertEquals(404, response.getInt("statusCode"));
+        assertTrue(response.getString("body").contains("never recorded"), response.getString("body"));
+        assertTrue(s3.keys("").stream().noneMatch(k -> k.contains(token.split("\\.")[0]) && !k.endsWith(".requested.json")));
+        assertTrue(s3.keys("raw/").stream().noneMatch(k -> k.contains("op-nowhere")));
+    }
+
+    @Test
+    void theSameOperationWithAnotherBodyIsRefusedAfterTheFirstIsClaimed() {
+        String account = Accounts.fresh();
+        String token = token(account, Instant.now());
+        String genuine = Envelopes.ok("op-body", Envelopes.transactions(2, "g"));
+        deliver(FunctionUrlEvent.post(token, genuine));
+
+        JsonPath other = deliver(FunctionUrlEvent.post(token, Envelopes.ok("op-body", Envelopes.transactions(5, "x"))));
+
+        assertEquals(409, other.getInt("statusCode"));
+        assertTrue(other.getString("body").contains("different body"), other.getString("body"));
+        assertTrue(deliver(FunctionUrlEvent.post(token, genuine)).getString("body").contains("duplicate"));
+        assertEquals(2, s3.text("view/btgpactual.cl/account=" + account + "/date=" + today(Instant.now()) + "/transactions.jsonl")
+                .orElseThrow().lines().count());
     }
 
     @Test
@@ -234,7 +267,7 @@ public class WebhookFunctionTest {
         JsonPath response = deliver(FunctionUrlEvent.post(token, Envelopes.error("op-err", "E201", "WAIT_4_HOURS_BEFORE_RETRY", "Banco no disponible")));
 
         assertEquals(200, response.getInt("statusCode"));
-        JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today(issued) + "/" + token.split("\\.")[2] + ".result"));
+        JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today(issued) + "/" + token.split("\\.")[0] + ".result"));
         assertEquals("FAILED", record.get("state").asText());
         assertEquals("E201", record.get("errorCode").asText());
         assertEquals("WAIT_4_HOURS_BEFORE_RETRY", record.get("errorType").asText());

@@ -13,11 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.cartola.callback.CallbackToken;
-import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;
 import io.cartola.testing.Lambda;
-import io.cartola.testing.S3MockResource;
+import io.cartola.testing.S3Resource;
 import io.cartola.testing.Tokens;
 import io.cartola.testing.WebhookProfile;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +34,7 @@ class WebhookStorageFailureTest {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
             try (ServerSocket closed = new ServerSocket(0)) {
                 // a port nobody listens on once the socket is closed
-                config.putAll(S3MockResource.config("http://127.0.0.1:" + closed.getLocalPort()));
+                config.putAll(S3Resource.config("http://127.0.0.1:" + closed.getLocalPort()));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -57,7 +56,7 @@ class WebhookStorageFailureTest {
 
     @Test
     void aStorageFailureAnswers503() {
-        String token = tokens.issue(Accounts.fresh(), Instant.now(), tokens.newNonce());
+        String token = tokens.issue(tokens.newRequestId(), Instant.now());
 
         JsonPath response = Lambda.invoke(FunctionUrlEvent.post(token, Envelopes.ok("op-s3-down", Envelopes.transactions(1, "x"))))
                 .then().statusCode(200).extract().jsonPath();

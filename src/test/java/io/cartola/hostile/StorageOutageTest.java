@@ -23,8 +23,8 @@ import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
 import io.cartola.testing.FunctionUrlEvent;
 import io.cartola.testing.Lambda;
-import io.cartola.testing.S3MockResource;
-import io.cartola.testing.S3MockServer;
+import io.cartola.testing.MotoServer;
+import io.cartola.testing.S3Resource;
 import io.cartola.testing.S3Objects;
 import io.cartola.testing.Tokens;
 import io.cartola.testing.WebhookProfile;
@@ -36,29 +36,29 @@ import io.restassured.path.json.JsonPath;
 /**
  * S3 stopped, or failing half-way through a callback: the webhook answers 5xx, marks nothing done,
  * and a redelivery once S3 is back stores everything exactly once. The application reaches a
- * dedicated S3Mock through a WireMock proxy, so a test can stop the server or fail chosen requests.
+ * dedicated moto server through a WireMock proxy, so a test can cut the connection or fail chosen requests.
  */
 @QuarkusTest
 @TestProfile(StorageOutageTest.Outages.class)
 class StorageOutageTest {
 
-    static S3MockServer s3mock;
+    static MotoServer s3;
     static WireMockServer proxy;
 
     public static class Proxy implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            s3mock = S3MockServer.dedicated();
+            s3 = MotoServer.dedicated();
             proxy = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
             proxy.start();
-            proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(s3mock.endpoint().toString())));
-            return S3MockResource.config(proxy.baseUrl());
+            proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(s3.endpoint().toString())));
+            return S3Resource.config(proxy.baseUrl());
         }
 
         @Override
         public void stop() {
             proxy.stop();
-            s3mock.kill();
+            s3.stop();
         }
     }
 
@@ -72,7 +72,7 @@ class StorageOutageTest {
     final CallbackToken tokens = Tokens.signer();
 
     String event(String account, String operationId) {
-        return FunctionUrlEvent.post(tokens.issue(account, Instant.now(), tokens.newNonce()),
+        return FunctionUrlEvent.post(Tokens.requested(s3.endpoint(), account, Instant.now()),
                 Envelopes.ok(operationId, Envelopes.transactions(4, operationId + "-")));
     }
 
@@ -96,15 +96,17 @@ class StorageOutageTest {
     void s3StoppedThenBack() {
         String account = Accounts.fresh();
         String event = event(account, "op-outage");
-        s3mock.kill();
+        // S3 unreachable: every connection is dropped
+        StubMapping down = proxy.stubFor(any(anyUrl()).atPriority(1)
+                .willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
         try {
-            JsonPath down = deliver(event);
-            assertEquals(503, down.getInt("statusCode"));
-            assertTrue(down.getString("body").contains("deliver again"));
+            JsonPath answer = deliver(event);
+            assertEquals(503, answer.getInt("statusCode"));
+            assertTrue(answer.getString("body").contains("deliver again"));
         } finally {
-            s3mock.restart();
+            proxy.removeStub(down);
         }
-        S3Objects s3 = new S3Objects(s3mock.endpoint());
+        S3Objects s3 = new S3Objects(StorageOutageTest.s3.endpoint());
         assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty());
         assertTrue(s3.keys("operations/").stream().noneMatch(k -> k.endsWith(".result.json") && s3.text(k).orElse("").contains("op-outage")));
 
@@ -128,7 +130,7 @@ class StorageOutageTest {
         proxy.removeStub(failing);
 
         assertEquals(503, broken.getInt("statusCode"));
-        S3Objects s3 = new S3Objects(s3mock.endpoint());
+        S3Objects s3 = new S3Objects(StorageOutageTest.s3.endpoint());
         assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + account + "/").size(), "raw first");
         assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
         assertTrue(s3.keys("operations/").stream().noneMatch(k -> k.endsWith(".result.json") && s3.text(k).orElse("").contains("op-halfway")),

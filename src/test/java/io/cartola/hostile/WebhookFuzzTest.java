@@ -52,7 +52,7 @@ class WebhookFuzzTest {
         Random random = new Random(seed);
         String account = Accounts.fresh();
         // a token already consumed by a genuine callback, for the replays
-        String used = tokens.issue(account, Instant.now(), tokens.newNonce());
+        String used = Tokens.requested(account);
         JsonPath first = Lambda.invoke(FunctionUrlEvent.post(used, Envelopes.ok("op-genuine", Envelopes.transactions(2, "g"))))
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(200, first.getInt("statusCode"));
@@ -162,13 +162,12 @@ class WebhookFuzzTest {
                 }
                 case 1 -> new Case("replayed", FunctionUrlEvent.post(used, Envelopes.ok("op-replay-" + r.nextInt(1_000_000), Envelopes.transactions(1, "r"))),
                         401, List.of("already used"));
-                case 2 -> new Case("expired", FunctionUrlEvent.post(tokens.issue(account, Instant.now().minus(Duration.ofHours(25 + r.nextInt(1000))),
-                        tokens.newNonce()), body), 401, List.of("expired"));
+                case 2 -> new Case("expired", FunctionUrlEvent.post(tokens.issue(tokens.newRequestId(), Instant.now().minus(Duration.ofHours(25 + r.nextInt(1000)))), body), 401, List.of("expired"));
                 case 3 -> new Case("missing", FunctionUrlEvent.post(null, body), 401, List.of("missing"));
                 case 4 -> new Case("malformed", FunctionUrlEvent.post(pick(r, "x", "a.b.c.d", good + "x", good.replace('.', '-'), "..."), body), 401,
                         List.of("malformed"));
                 default -> new Case("other key", FunctionUrlEvent.post(new CallbackToken("another-key-of-at-least-32-characters!!", Duration.ofHours(1),
-                        java.time.Clock.systemUTC()).issue(account, Instant.now(), tokens.newNonce()), body), 401, List.of("signature invalid"));
+                        java.time.Clock.systemUTC()).issue(tokens.newRequestId(), Instant.now()), body), 401, List.of("signature invalid"));
             };
         });
         // methods other than POST
@@ -187,8 +186,9 @@ class WebhookFuzzTest {
         return Envelopes.ok("op-" + r.nextInt(1_000_000), Envelopes.transactions(n, "f" + r.nextInt(1000) + "-"));
     }
 
+    /** A genuine token; its request is never looked up, since every body sent with it is refused first. */
     String token(String account) {
-        return tokens.issue(account, Instant.now(), tokens.newNonce());
+        return tokens.issue(tokens.newRequestId(), Instant.now());
     }
 
     /** A request with a genuine token for {@code account}: only the body is hostile. */

@@ -28,8 +28,8 @@ import io.cartola.local.FunctionUrl;
 import io.cartola.local.RuntimeApi;
 import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
-import io.cartola.testing.S3MockResource;
-import io.cartola.testing.S3MockServer;
+import io.cartola.testing.S3Resource;
+import io.cartola.testing.MotoServer;
 import io.cartola.testing.S3Objects;
 
 /**
@@ -45,7 +45,7 @@ class ConcurrentDeliveryIT {
     @Test
     void fiveSimultaneousDeliveriesStoreOneResult() throws Exception {
         String account = Accounts.fresh();
-        Map<String, String> env = S3MockResource.environment(S3MockServer.get().endpoint().toString());
+        Map<String, String> env = S3Resource.environment(MotoServer.get().endpoint().toString());
         env.put("CARTOLA_CALLBACK_SECRET", SECRET);
         Path logs = Files.createDirectories(Path.of("target", "it-logs", "concurrent"));
         List<FunctionProcess> instances = new ArrayList<>();
@@ -61,7 +61,7 @@ class ConcurrentDeliveryIT {
                         HttpResponse.BodyHandlers.discarding());
             }
             CallbackToken tokens = new CallbackToken(SECRET, Duration.ofHours(1), Clock.systemUTC());
-            String target = url.url() + "?t=" + tokens.issue(account, Instant.now(), tokens.newNonce());
+            String target = url.url() + "?t=" + io.cartola.testing.Tokens.requested(tokens, new io.cartola.storage.S3ObjectStore(S3Objects.client(MotoServer.get().endpoint()), MotoServer.BUCKET), account, Instant.now());
             String envelope = Envelopes.ok("op-concurrent", Envelopes.transactions(6, "cc-"));
 
             CountDownLatch go = new CountDownLatch(1);

@@ -31,14 +31,14 @@ import io.cartola.local.FunctionProcess;
 import io.cartola.local.LocalCartola;
 import io.cartola.local.RuntimeApi;
 import io.cartola.testing.Accounts;
-import io.cartola.testing.S3MockResource;
-import io.cartola.testing.S3MockServer;
+import io.cartola.testing.S3Resource;
+import io.cartola.testing.MotoServer;
 import io.cartola.testing.S3Objects;
 
 /**
  * The whole asynchronous round trip through the packaged build, run as Lambda runs it: fetch and
  * webhook as separate processes polling Runtime APIs, Khipu's stand-in calling the webhook's
- * Function URL back, results in S3 (S3Mock).
+ * Function URL back, results in S3 (moto).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LambdaRoundTripIT {
@@ -54,7 +54,7 @@ class LambdaRoundTripIT {
     static void deploy() throws Exception {
         khipu = new DemoKhipu();
         Path logs = Files.createDirectories(Path.of("target", "it-logs", "round-trip"));
-        Map<String, String> env = S3MockResource.environment(S3MockServer.get().endpoint().toString());
+        Map<String, String> env = S3Resource.environment(MotoServer.get().endpoint().toString());
         env.put("CARTOLA_KHIPU_URL", khipu.baseUrl());
         env.put("CARTOLA_KHIPU_API_KEY", "it-api-key-not-a-secret");
         env.put("CARTOLA_CALLBACK_SECRET", "it-callback-secret-0123456789-0123456789");
@@ -135,8 +135,7 @@ class LambdaRoundTripIT {
     void aForgedCallbackToTheFunctionUrlGets401AndStoresNothing() throws Exception {
         String account = Accounts.fresh();
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(cartola.webhookUrl() + "?t=" + account + ".1795000000.AAAAAAAAAAAAAAAAAAAAAA."
-                        + "A".repeat(43)))
+                URI.create(cartola.webhookUrl() + "?t=AAAAAAAAAAAAAAAAAAAAAA.1795000000." + "A".repeat(43)))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(DemoKhipu.envelope("op-forged", account, LocalDate.now())))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -148,6 +147,39 @@ class LambdaRoundTripIT {
 
     @Test
     @Order(5)
+    void eachRunAndEachCallbackEmitsEmbeddedMetricFormat() throws Exception {
+        List<JsonNode> fetchMetrics = metrics(cartola.fetchProcess());
+        List<JsonNode> webhookMetrics = metrics(cartola.webhookProcess());
+
+        assertEquals(3, fetchMetrics.size(), "one document per fetch run");
+        JsonNode first = fetchMetrics.get(0);
+        assertEquals("cartola", first.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
+        assertEquals("btgpactual.cl", first.get("Institution").asText());
+        assertEquals(2, first.get("AccountsAccepted").asInt());
+        assertEquals(0, first.get("AccountsFailed").asInt());
+        assertTrue(first.has("OldestDataAgeHours"));
+        List<String> names = new java.util.ArrayList<>();
+        first.at("/_aws/CloudWatchMetrics/0/Metrics").forEach(m -> names.add(m.get("Name").asText()));
+        assertTrue(names.containsAll(List.of("AccountsRequested", "AccountsAccepted", "AccountsStored", "AccountsFailed",
+                "AccountsSkipped", "AccountsLost", "OldestDataAgeHours")), names.toString());
+        assertEquals(1, fetchMetrics.get(2).get("AccountsStored").asInt());
+        assertEquals(3, webhookMetrics.stream().filter(m -> m.has("CallbacksStored")).count());
+        assertEquals(1, webhookMetrics.stream().filter(m -> m.has("CallbacksRejected")).count(), "the forged one");
+    }
+
+    /** The Embedded Metric Format documents a function wrote to its standard output. */
+    static List<JsonNode> metrics(FunctionProcess process) throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(process.log())) {
+            if (line.startsWith("{\"_aws\"")) {
+                out.add(JSON.readTree(line));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Order(6)
     void neitherLogHoldsTheSecretsOrAFullAccountNumber() throws Exception {
         for (FunctionProcess process : List.of(cartola.fetchProcess(), cartola.webhookProcess())) {
             String log = Files.readString(process.log());

@@ -48,6 +48,8 @@ public final class DemoKhipu implements AutoCloseable {
     });
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Delivery> deliveries = new ArrayList<>();
+    private final java.util.Set<String> withholdOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<Runnable> withheld = new ArrayList<>();
     private final Duration callbackDelay;
     private final Duration answerDelay;
 
@@ -65,6 +67,22 @@ public final class DemoKhipu implements AutoCloseable {
 
     public DemoKhipu() {
         this(Duration.ofMillis(300), Duration.ZERO);
+    }
+
+    /** The next asynchronous request for {@code account} is accepted, but its callback is held back (a lost callback). */
+    public void withholdNextCallback(String account) {
+        withholdOnce.add(account);
+    }
+
+    /** Delivers the callbacks held back so far, late; returns how many. */
+    public int releaseWithheld() {
+        List<Runnable> late;
+        synchronized (withheld) {
+            late = List.copyOf(withheld);
+            withheld.clear();
+        }
+        late.forEach(callbacks::execute);
+        return late.size();
     }
 
     public String baseUrl() {
@@ -136,7 +154,13 @@ public final class DemoKhipu implements AutoCloseable {
         if (callbackDelay == null) {
             return json(202, "{\"OperationId\":\"" + operationId + "\"}");
         }
-        callbacks.schedule(() -> deliver(url, operationId, envelope), callbackDelay.toMillis(), TimeUnit.MILLISECONDS);
+        if (withholdOnce.remove(account)) {
+            synchronized (withheld) {
+                withheld.add(() -> deliver(url, operationId, envelope));
+            }
+        } else {
+            callbacks.schedule(() -> deliver(url, operationId, envelope), callbackDelay.toMillis(), TimeUnit.MILLISECONDS);
+        }
         return json(202, "{\"OperationId\":\"" + operationId + "\",\"Status\":\"OK\",\"Data\":null,"
                 + "\"AdditionalInformation\":null,\"Error\":null,\"LifeSpan\":null}");
     }

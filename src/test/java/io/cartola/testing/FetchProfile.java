@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** The application as the fetch Lambda runs it, with Khipu on WireMock and S3 on S3Mock. */
+/** The application as the fetch Lambda runs it, with Khipu on WireMock and S3 on moto. */
 public class FetchProfile implements QuarkusTestProfile {
 
     /** Known to the tests, so they can sign callbacks the application accepts. */
@@ -28,6 +28,6 @@ public class FetchProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(S3MockResource.class), new TestResourceEntry(KhipuResource.class));
+        return List.of(new TestResourceEntry(S3Resource.class), new TestResourceEntry(KhipuResource.class));
     }
 }

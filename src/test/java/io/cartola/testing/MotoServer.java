@@ -2,6 +2,7 @@ package io.cartola.testing;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,15 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** moto's server (installed on the build machines) as a real AWS Secrets Manager endpoint, one per test JVM. */
+/**
+ * moto's server (installed on the build machines) as a real S3 and Secrets Manager endpoint, one per
+ * test JVM, started as a child process. Unlike S3Mock 5.2.0, moto serializes conditional writes as
+ * S3 does: of racing {@code If-Match} or {@code If-None-Match} PUTs exactly one wins, so the tests of
+ * view merges, token claims and account state can fail.
+ */
 public final class MotoServer {
 
+    public static final String BUCKET = "cartola-test";
     private static MotoServer instance;
     private final Process process;
     private final int port;
@@ -32,8 +39,17 @@ public final class MotoServer {
         return instance;
     }
 
+    /** A server of one's own, with the test bucket. */
+    public static MotoServer dedicated() {
+        return start();
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public void stop() {
+        process.destroy();
     }
 
     public SecretsManagerClient secretsManager() {
@@ -49,9 +65,15 @@ public final class MotoServer {
         }
     }
 
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static MotoServer start() {
         try {
-            int port = S3MockServer.freePort();
+            int port = freePort();
             Path log = Files.createTempFile("moto", ".log");
             Process process = new ProcessBuilder(List.of("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port)))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -64,7 +86,11 @@ public final class MotoServer {
                     HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/moto-api/").toURL().openConnection();
                     c.setConnectTimeout(500);
                     if (c.getResponseCode() < 500) {
-                        return new MotoServer(process, port);
+                        MotoServer server = new MotoServer(process, port);
+                        try (var s3 = S3Objects.client(server.endpoint())) {
+                            s3.createBucket(b -> b.bucket(BUCKET));
+                        }
+                        return server;
                     }
                 } catch (IOException notYet) {
                     // starting
@@ -73,7 +99,8 @@ public final class MotoServer {
             }
             throw new IllegalStateException("moto_server did not start within 30 s");
         } catch (IOException e) {
-            throw new IllegalStateException("moto_server is not installed: it stands in for AWS Secrets Manager in tests", e);
+            throw new IllegalStateException("moto_server is not installed: it stands in for S3 and Secrets Manager in tests"
+                    + " (it comes with the build machines' Python)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

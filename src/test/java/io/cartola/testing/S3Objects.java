@@ -12,13 +12,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Reads what was stored in S3Mock, independently of the code under test. */
+/** Reads what was stored in S3 (moto), independently of the code under test. */
 public final class S3Objects {
 
     private final S3Client s3;
 
     public S3Objects() {
-        this(S3MockServer.get().endpoint());
+        this(MotoServer.get().endpoint());
     }
 
     public S3Objects(java.net.URI endpoint) {
@@ -26,7 +26,7 @@ public final class S3Objects {
     }
 
     public static S3Client client() {
-        return client(S3MockServer.get().endpoint());
+        return client(MotoServer.get().endpoint());
     }
 
     public static S3Client client(java.net.URI endpoint) {
@@ -40,13 +40,13 @@ public final class S3Objects {
     }
 
     public List<String> keys(String prefix) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(S3MockServer.BUCKET).prefix(prefix)).contents().stream()
+        return s3.listObjectsV2Paginator(b -> b.bucket(MotoServer.BUCKET).prefix(prefix)).contents().stream()
                 .map(S3Object::key).sorted().toList();
     }
 
     public Optional<String> text(String key) {
         try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(S3MockServer.BUCKET).key(key)).asString(StandardCharsets.UTF_8));
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(MotoServer.BUCKET).key(key)).asString(StandardCharsets.UTF_8));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }

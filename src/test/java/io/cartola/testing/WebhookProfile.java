@@ -1,6 +1,6 @@
 package io.cartola.testing;
 
-/** The application as the webhook Lambda runs it, with S3 on S3Mock. */
+/** The application as the webhook Lambda runs it, with S3 on moto. */
 public class WebhookProfile extends FetchProfile {
 
     @Override

@@ -5,19 +5,19 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Points cartola's S3 store at S3Mock. */
-public class S3MockResource implements QuarkusTestResourceLifecycleManager {
+/** Points cartola's S3 store at moto (see MotoServer). */
+public class S3Resource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return config(S3MockServer.get().endpoint().toString());
+        return config(MotoServer.get().endpoint().toString());
     }
 
     /** The settings that send cartola's S3 store to an S3 server at {@code endpoint}. */
     public static Map<String, String> config(String endpoint) {
         Map<String, String> config = new HashMap<>();
         config.put("cartola.storage", "s3");
-        config.put("cartola.s3.bucket", S3MockServer.BUCKET);
+        config.put("cartola.s3.bucket", MotoServer.BUCKET);
         config.put("quarkus.s3.endpoint-override", endpoint);
         config.put("quarkus.s3.path-style-access", "true");
         config.put("quarkus.s3.aws.region", "us-east-1");
@@ -36,6 +36,6 @@ public class S3MockResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        // one S3Mock serves every test class of the JVM; it stops with the JVM
+        // one moto server serves every test class of the JVM; it stops with the JVM
     }
 }

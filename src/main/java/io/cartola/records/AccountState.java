@@ -1,0 +1,93 @@
+package io.cartola.records;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What the next run needs to know about one account, kept in the store at
+ * {@code state/{institution}/account={account}.json} and only ever changed with a conditional write
+ * (see {@link AccountStates}), so overlapping runs and concurrent callbacks never lose an update.
+ *
+ * @param pending asynchronous requests Khipu accepted whose callback has not arrived yet
+ * @param retryNotBefore Khipu answered {@code WAIT_4_HOURS_BEFORE_RETRY}: no request before this
+ * @param syncUntilCallback a callback was lost: ask synchronously until a callback arrives again
+ * @param lastStoredAt when a result with data was last stored
+ * @param firstSeenAt when cartola first asked for this account (the age of its data when it has none)
+ * @param consecutiveFailures failed requests since the last stored result
+ * @param lastError the code of the last failure
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AccountState(
+        String institution,
+        String account,
+        List<Pending> pending,
+        Instant retryNotBefore,
+        boolean syncUntilCallback,
+        Instant lastStoredAt,
+        Instant firstSeenAt,
+        int consecutiveFailures,
+        String lastError) {
+
+    public AccountState {
+        pending = pending == null ? List.of() : List.copyOf(pending);
+    }
+
+    /** An accepted asynchronous request and the time by which its callback must have arrived. */
+    @RegisterForReflection
+    public record Pending(String requestId, Instant requestedAt, Instant deadline) {
+    }
+
+    public static AccountState initial(String institution, String account, Instant now) {
+        return new AccountState(institution, account, List.of(), null, false, null, now, 0, null);
+    }
+
+    /** Pending requests whose deadline has passed at {@code now}. */
+    public List<Pending> overdue(Instant now) {
+        return pending.stream().filter(p -> p.deadline().isBefore(now)).toList();
+    }
+
+    public boolean waiting(Instant now) {
+        return retryNotBefore != null && retryNotBefore.isAfter(now);
+    }
+
+    /** How old the newest stored data is at {@code now} (since first seen, when nothing was stored yet). */
+    public java.time.Duration dataAge(Instant now) {
+        Instant since = lastStoredAt != null ? lastStoredAt : firstSeenAt;
+        return since == null ? java.time.Duration.ZERO : java.time.Duration.between(since, now);
+    }
+
+    public AccountState withPending(Pending added) {
+        List<Pending> list = new ArrayList<>(pending);
+        list.add(added);
+        return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback, lastStoredAt, firstSeenAt,
+                consecutiveFailures, lastError);
+    }
+
+    /** Drops the given requests from the pending ones; {@code lost}: they were given up on, so ask synchronously. */
+    public AccountState withoutPending(Set<String> requestIds, boolean lost) {
+        List<Pending> list = pending.stream().filter(p -> !requestIds.contains(p.requestId())).toList();
+        return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback || lost, lastStoredAt,
+                firstSeenAt, consecutiveFailures, lastError);
+    }
+
+    /** A result with data was stored at {@code at}. */
+    public AccountState stored(Instant at, boolean viaCallback) {
+        Instant last = lastStoredAt == null || at.isAfter(lastStoredAt) ? at : lastStoredAt;
+        return new AccountState(institution, account, pending, null, syncUntilCallback && !viaCallback, last,
+                firstSeenAt, 0, null);
+    }
+
+    /** A request failed with {@code code}; {@code notBefore} is Khipu's wait, if it asked for one. */
+    public AccountState failed(String code, Instant notBefore, boolean viaCallback) {
+        Instant wait = notBefore != null ? notBefore : retryNotBefore;
+        return new AccountState(institution, account, pending, wait, syncUntilCallback && !viaCallback, lastStoredAt,
+                firstSeenAt, consecutiveFailures + 1, code);
+    }
+}

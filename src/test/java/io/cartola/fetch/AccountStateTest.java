@@ -1,0 +1,164 @@
+package io.cartola.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cartola.callback.CallbackService;
+import io.cartola.testing.Accounts;
+import io.cartola.testing.Envelopes;
+import io.cartola.testing.FetchProfile;
+import io.cartola.testing.KhipuStandIn;
+import io.cartola.testing.Lambda;
+import io.cartola.testing.Mappers;
+import io.cartola.testing.S3Objects;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * What each run reads from an account's state before asking Khipu: a WAIT_4_HOURS answer makes the
+ * next runs skip the account (unless forced); a callback that does not come by its deadline is
+ * recorded lost and the account is asked synchronously until a callback arrives again; the late
+ * callback still merges, never duplicates. The deadline is one second here.
+ */
+@QuarkusTest
+@TestProfile(AccountStateTest.ShortDeadline.class)
+class AccountStateTest {
+
+    public static class ShortDeadline extends FetchProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            config.put("cartola.callback.deadline", "PT1S");
+            return config;
+        }
+    }
+
+    static final ObjectMapper JSON = Mappers.exactDecimals();
+    final KhipuStandIn khipu = KhipuStandIn.get();
+    final S3Objects s3 = new S3Objects();
+
+    @Inject
+    CallbackService callbacks;
+
+    static String today() {
+        return LocalDate.now(ZoneId.of("America/Santiago")).toString();
+    }
+
+    static JsonPath fetch(String event) {
+        return Lambda.invoke(event).then().statusCode(200).extract().jsonPath();
+    }
+
+    static String input(String mode, String account, boolean force) {
+        return "{\"accounts\":[\"" + account + "\"],\"mode\":\"" + mode + "\",\"force\":" + force + "}";
+    }
+
+    JsonNode state(String account) throws Exception {
+        return JSON.readTree(s3.text("state/btgpactual.cl/account=" + account + ".json").orElseThrow());
+    }
+
+    @Test
+    void waitFourHoursSkipsTheAccountUntilThenUnlessForced() throws Exception {
+        String account = Accounts.fresh();
+        khipu.answer(account, Envelopes.error("op-wait", "E201", "WAIT_4_HOURS_BEFORE_RETRY", "Banco no disponible"));
+
+        JsonPath first = fetch(input("sync", account, false));
+        JsonPath second = fetch(input("sync", account, false));
+
+        assertEquals("FAILED", first.getString("accounts[0].outcome"));
+        Instant until = Instant.parse(state(account).get("retryNotBefore").asText());
+        assertTrue(until.isAfter(Instant.now().plus(Duration.ofMinutes(239))), until.toString());
+        assertEquals("SKIPPED", second.getString("accounts[0].outcome"));
+        assertEquals(1, second.getInt("skipped"));
+        assertEquals(until, Instant.parse(second.getString("accounts[0].retryNotBefore")));
+        assertTrue(second.getString("accounts[0].message").contains("force"), second.getString("accounts[0].message"));
+        assertEquals(1, khipu.requests(account).size(), "not asked again");
+
+        khipu.answer(account, Envelopes.ok("op-forced", Envelopes.transactions(1, "f")));
+        JsonPath forced = fetch(input("sync", account, true));
+
+        assertEquals("STORED", forced.getString("accounts[0].outcome"));
+        assertEquals(2, khipu.requests(account).size());
+        assertTrue(state(account).path("retryNotBefore").isMissingNode(), "a stored result ends the wait");
+    }
+
+    @Test
+    void aLostCallbackIsRecordedTheAccountIsFetchedSynchronouslyAndTheLateCallbackMerges() throws Exception {
+        String account = Accounts.fresh();
+        khipu.accept(account, "op-lost");
+        String tx1 = Envelopes.transaction("l-1", "\"10\"", "uno");
+        String tx2 = Envelopes.transaction("l-2", "\"20\"", "dos");
+        khipu.answer(account, Envelopes.ok("op-sync", tx1, tx2));
+
+        JsonPath accepted = fetch(input("async", account, false));
+        String requestId = accepted.getString("accounts[0].requestId");
+        String callbackUrl = JSON.readTree(khipu.requests(account).get(0).getBodyAsString()).get("CallbackUrl").asText();
+        assertEquals(1, state(account).get("pending").size());
+        Thread.sleep(1500);
+
+        JsonPath recovered = fetch(input("async", account, false));
+
+        assertEquals("STORED", recovered.getString("accounts[0].outcome"));
+        assertEquals("sync", recovered.getString("accounts[0].mode"));
+        assertEquals(1, recovered.getInt("accounts[0].lostOperations"));
+        assertEquals(1, recovered.getInt("lost"));
+        JsonNode lost = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/" + requestId + ".lost"));
+        assertEquals("LOST", lost.get("state").asText());
+        assertTrue(state(account).get("syncUntilCallback").asBoolean());
+        assertEquals(0, state(account).get("pending").size());
+
+        JsonPath stillSync = fetch(input("async", account, false));
+        assertEquals("sync", stillSync.getString("accounts[0].mode"), "synchronous until a callback arrives again");
+        assertEquals(0, stillSync.getInt("lost"));
+
+        String token = callbackUrl.substring(callbackUrl.indexOf("t=") + 2);
+        CallbackService.Reply late = callbacks.handle(new CallbackService.Callback("POST", token,
+                Envelopes.ok("op-lost", tx1, tx2), false));
+
+        assertEquals(200, late.status(), late.message());
+        String view = s3.text("view/btgpactual.cl/account=" + account + "/date=" + today() + "/transactions.jsonl").orElseThrow();
+        assertEquals(2, view.lines().count(), "the late callback merged, nothing doubled");
+        assertFalse(state(account).get("syncUntilCallback").asBoolean());
+
+        khipu.accept(account, "op-again");
+        JsonPath back = fetch(input("async", account, false));
+        assertEquals("ACCEPTED", back.getString("accounts[0].outcome"));
+        assertEquals("async", back.getString("accounts[0].mode"));
+        assertEquals(2, khipu.requests(account).stream().filter(r -> !r.getBodyAsString().contains("CallbackUrl")).count(),
+                "two synchronous requests, between two asynchronous ones");
+        assertEquals(4, khipu.requests(account).size());
+    }
+
+    @Test
+    void failuresAreCountedAndAStoredResultResetsThem() throws Exception {
+        String account = Accounts.fresh();
+        khipu.answer(account, Envelopes.error("op-f1", "E401", "DO_NOT_RETRY", "Cuenta no existe"));
+        fetch(input("sync", account, false));
+        fetch(input("sync", account, false));
+        assertEquals(2, state(account).get("consecutiveFailures").asInt());
+        assertEquals("E401", state(account).get("lastError").asText());
+        assertNull(state(account).get("lastStoredAt"));
+
+        khipu.answer(account, Envelopes.ok("op-f3"));
+        fetch(input("sync", account, false));
+
+        assertEquals(0, state(account).get("consecutiveFailures").asInt());
+        assertTrue(state(account).hasNonNull("lastStoredAt"));
+    }
+}
