@@ -67,7 +67,9 @@ class SamTemplateTest {
             if (e.getValue().get("Type").asText().equals("AWS::IAM::Role")) {
                 for (JsonNode policy : e.getValue().at("/Properties/Policies")) {
                     for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
-                        if (statement.get("Effect").asText().equals("Allow")) {
+                        // a statement present only under a condition: check what it grants when present
+                        statement = statement.has("Fn::If") ? statement.get("Fn::If").get(1) : statement;
+                        if (statement.path("Effect").asText().equals("Allow")) {
                             out.add(statement);
                         }
                     }
@@ -139,7 +141,7 @@ class SamTemplateTest {
         String fetch = resources.at("/FetchFunctionRole/Properties/Policies").toString();
         assertTrue(fetch.contains("KhipuCredentials") && fetch.contains("CallbackSigningKey"));
         for (String role : List.of(webhook, fetch)) {
-            assertTrue(role.contains("/raw/*") && role.contains("/view/*") && role.contains("/operations/*"));
+            assertTrue(role.contains("/raw/*") && role.contains("/view/*") && role.contains("/operations/*") && role.contains("/state/*"));
             assertFalse(role.contains("s3:DeleteObject"));
         }
     }
@@ -203,5 +205,32 @@ class SamTemplateTest {
         assertTrue(resource("FetchErrorsAlarm").toString().contains("Errors"));
         assertTrue(resource("WebhookErrorsAlarm").toString().contains("Url5xxCount"));
         assertTrue(resource("DeadLettersAlarm").toString().contains("ApproximateNumberOfMessagesVisible"));
+    }
+
+    @Test
+    void theDayIsCoveredToItsEndAndSettingsReachFetch() {
+        assertTrue(resource("FetchFunctionDayEnd").get("ScheduleExpression").toString().contains("DayEndScheduleExpression"));
+        assertTrue(resource("FetchFunctionDayEnd").get("Target").get("Arn").toString().contains("FetchFunction"));
+        assertTrue(resource("FetchFunctionDayEnd").at("/Target/RetryPolicy/MaximumEventAgeInSeconds").asInt() <= 900,
+                "a day-end retry must not run after midnight");
+        JsonNode env = resource("FetchFunction").at("/Environment/Variables");
+        for (String name : List.of("CARTOLA_ACCOUNTS_KEY", "CARTOLA_CALLBACK_DEADLINE", "CARTOLA_FETCH_TIMEOUT",
+                "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "CARTOLA_METRICS_NAMESPACE")) {
+            assertTrue(env.has(name), name);
+        }
+    }
+
+    @Test
+    void everyWayAnAccountGoesUnfetchedHasAnAlarmThatSaysWhatToDo() {
+        assertTrue(resource("AccountsFailedOrLostAlarm").toString().contains("AccountsFailed"));
+        assertTrue(resource("AccountsFailedOrLostAlarm").toString().contains("AccountsLost"));
+        assertTrue(resource("StaleDataAlarm").toString().contains("OldestDataAgeHours"));
+        assertEquals("breaching", resource("FetchNotRunningAlarm").get("TreatMissingData").asText());
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            if (e.getValue().get("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                assertTrue(e.getValue().at("/Properties/AlarmDescription").toString().length() > 80,
+                        e.getKey() + " says what to do");
+            }
+        }
     }
 }
