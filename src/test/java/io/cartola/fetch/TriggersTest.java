@@ -27,7 +27,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @TestProfile(TriggersTest.OwnAccounts.class)
-class TriggersTest {
+public class TriggersTest {
 
     static final String ONE = Accounts.fresh();
     static final String TWO = Accounts.fresh();

@@ -59,6 +59,7 @@ class LambdaRoundTripIT {
         env.put("CARTOLA_KHIPU_API_KEY", "it-api-key-not-a-secret");
         env.put("CARTOLA_CALLBACK_SECRET", "it-callback-secret-0123456789-0123456789");
         env.put("CARTOLA_ACCOUNTS", A + "," + B);
+        env.put("CARTOLA_CALLBACK_DEADLINE", "PT2S");
         cartola = LocalCartola.start(FunctionProcess.Launcher.fromSystemProperties(), env, logs);
     }
 
@@ -188,5 +189,33 @@ class LambdaRoundTripIT {
             }
             assertTrue(log.contains("****" + A.substring(8)) || log.contains("****" + B.substring(8)), "masked accounts are logged");
         }
+    }
+
+    @Test
+    @Order(7)
+    void aLostCallbackIsRecoveredSynchronouslyAndTheLateOneMerges() throws Exception {
+        String account = Accounts.fresh();
+        khipu.withholdNextCallback(account);
+        int delivered = khipu.awaitDeliveries(0, Duration.ZERO).size();
+
+        JsonNode first = fetch("{\"accounts\":[\"" + account + "\"],\"mode\":\"async\"}");
+        assertEquals("ACCEPTED", first.at("/accounts/0/outcome").asText());
+        Thread.sleep(2500);
+        JsonNode second = fetch("{\"accounts\":[\"" + account + "\"],\"mode\":\"async\"}");
+
+        assertEquals("STORED", second.at("/accounts/0/outcome").asText(), second.toString());
+        assertEquals("sync", second.at("/accounts/0/mode").asText());
+        assertEquals(1, second.get("lost").asInt());
+        String requestId = first.at("/accounts/0/requestId").asText();
+        assertEquals("LOST", JSON.readTree(s3.only("operations/btgpactual.cl/date=" + day() + "/" + requestId + ".lost")).get("state").asText());
+        assertEquals(3, viewLines(account).size());
+
+        assertEquals(1, khipu.releaseWithheld());
+        List<DemoKhipu.Delivery> deliveries = khipu.awaitDeliveries(delivered + 1, Duration.ofMinutes(1));
+        DemoKhipu.Delivery late = deliveries.get(deliveries.size() - 1);
+        assertEquals(200, late.status(), late.body());
+        assertTrue(late.body().contains("stored 3 transactions"), late.body());
+        assertEquals(3, viewLines(account).size(), "the late callback merged, nothing doubled");
+        assertEquals(2, s3.keys("raw/btgpactual.cl/account=" + account + "/").size(), "both snapshots kept raw");
     }
 }
