@@ -35,7 +35,9 @@ import io.cartola.testing.S3Objects;
 /**
  * The same callback delivered 5 times at once to a webhook running as 5 instances (5 processes
  * polling one Runtime API behind the Function URL, as Lambda scales out): every delivery gets 2xx
- * and the result is stored once.
+ * and the result is stored once. Then 15 different callbacks for one account at once, all racing
+ * to update the same view on an S3 that enforces conditional writes: every one gets 2xx (jittered
+ * backoff, no 503 under contention) and every transaction is in the view once.
  */
 class ConcurrentDeliveryIT {
 
@@ -80,6 +82,7 @@ class ConcurrentDeliveryIT {
                 assertEquals(200, response.statusCode(), response.body());
             }
             pool.shutdown();
+            manySnapshotsForOneAccount(http, url.url(), tokens);
         } finally {
             instances.forEach(FunctionProcess::close);
         }
@@ -91,5 +94,36 @@ class ConcurrentDeliveryIT {
                 .filter(k -> s3.text(k).orElse("").contains("op-concurrent")).count());
         assertTrue(s3.keys("operations/").stream().filter(k -> k.endsWith(".callback.json"))
                 .filter(k -> s3.text(k).orElse("").contains("op-concurrent")).count() == 1);
+    }
+
+    static final int SNAPSHOTS = 15;
+
+    void manySnapshotsForOneAccount(HttpClient http, String url, CallbackToken tokens) throws Exception {
+        String account = Accounts.fresh();
+        var store = new io.cartola.storage.S3ObjectStore(S3Objects.client(MotoServer.get().endpoint()), MotoServer.BUCKET);
+        List<String[]> deliveries = new ArrayList<>();
+        for (int i = 0; i < SNAPSHOTS; i++) {
+            deliveries.add(new String[] { url + "?t=" + io.cartola.testing.Tokens.requested(tokens, store, account, Instant.now()),
+                    Envelopes.ok("op-many-" + i, Envelopes.transactions(5, "many" + i + "-")) });
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(SNAPSHOTS);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        for (String[] d : deliveries) {
+            answers.add(pool.submit(() -> {
+                go.await();
+                return http.send(HttpRequest.newBuilder(URI.create(d[0])).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(d[1])).build(), HttpResponse.BodyHandlers.ofString());
+            }));
+        }
+        go.countDown();
+        for (Future<HttpResponse<String>> answer : answers) {
+            HttpResponse<String> response = answer.get();
+            assertEquals(200, response.statusCode(), response.body());
+        }
+        pool.shutdown();
+        List<String> lines = new S3Objects().only("view/btgpactual.cl/account=" + account + "/").lines().toList();
+        assertEquals(SNAPSHOTS * 5, lines.size(), "every acknowledged transaction is in the view");
+        assertEquals(SNAPSHOTS * 5, lines.stream().distinct().count());
     }
 }
