@@ -59,6 +59,7 @@ public class CallbackService {
     }
 
     /** The HTTP answer. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Reply(int status, String message) {
     }
 

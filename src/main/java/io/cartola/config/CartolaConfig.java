@@ -18,6 +18,9 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "cartola")
 public interface CartolaConfig {
 
+    /** The rule for {@code cartola.s3.bucket}, checked at start and where the store is made. */
+    String BUCKET_REQUIRED = "cartola.s3.bucket is required when cartola.storage=s3";
+
     Khipu khipu();
 
     Callback callback();

@@ -56,7 +56,7 @@ public class ConfigCheck {
             }
         }
         if (config.storage() == CartolaConfig.StorageKind.s3 && config.s3().bucket().isEmpty()) {
-            problems.add("cartola.s3.bucket is required when cartola.storage=s3");
+            problems.add(CartolaConfig.BUCKET_REQUIRED);
         }
         return problems;
     }

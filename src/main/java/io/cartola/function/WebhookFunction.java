@@ -6,7 +6,8 @@ import jakarta.inject.Inject;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cartola.callback.CallbackService;
 import io.cartola.callback.CallbackService.Callback;
@@ -15,7 +16,8 @@ import io.quarkus.funqy.Funq;
 
 /**
  * Lambda entry point behind the Function URL that Khipu calls back: translates the Function URL
- * event (payload format 2.0) into a {@link Callback} and the reply into the HTTP response.
+ * event (payload format 2.0) into a {@link Callback} and the reply into the HTTP response, whose
+ * body is the reply as JSON ({@code {"status":200,"message":"stored 3 transactions of ..."}}).
  */
 public class WebhookFunction {
 
@@ -24,15 +26,16 @@ public class WebhookFunction {
     @Inject
     CallbackService callbacks;
 
+    @Inject
+    ObjectMapper json;
+
     @Funq("webhook")
-    public APIGatewayV2HTTPResponse webhook(APIGatewayV2HTTPEvent event) {
+    public APIGatewayV2HTTPResponse webhook(APIGatewayV2HTTPEvent event) throws JsonProcessingException {
         Reply reply = callbacks.handle(new Callback(method(event), token(event), event.getBody(), event.getIsBase64Encoded()));
-        String json = "{\"status\":" + reply.status() + ",\"message\":\""
-                + new String(JsonStringEncoder.getInstance().quoteAsString(reply.message())) + "\"}";
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(reply.status())
                 .withHeaders(Map.of("content-type", "application/json"))
-                .withBody(json)
+                .withBody(json.writeValueAsString(reply))
                 .build();
     }
 
@@ -41,19 +44,9 @@ public class WebhookFunction {
         return context == null || context.getHttp() == null ? null : context.getHttp().getMethod();
     }
 
+    /** Lambda decodes the query string into {@code queryStringParameters} (absent without one). */
     private static String token(APIGatewayV2HTTPEvent event) {
         Map<String, String> query = event.getQueryStringParameters();
-        if (query != null && query.get(TOKEN_PARAMETER) != null) {
-            return query.get(TOKEN_PARAMETER);
-        }
-        String raw = event.getRawQueryString();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                if (pair.startsWith(TOKEN_PARAMETER + "=")) {
-                    return java.net.URLDecoder.decode(pair.substring(2), java.nio.charset.StandardCharsets.UTF_8);
-                }
-            }
-        }
-        return null;
+        return query == null ? null : query.get(TOKEN_PARAMETER);
     }
 }

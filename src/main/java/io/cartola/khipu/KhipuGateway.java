@@ -1,5 +1,8 @@
 package io.cartola.khipu;
 
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeoutException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 
@@ -16,7 +19,9 @@ import io.smallrye.faulttolerance.api.CustomBackoff;
 /**
  * One transactions request to Khipu, retried (bounded, with backoff and jitter) when the failure is
  * transient: 429, 5xx, connection errors and timeouts, and {@code Status=ERROR} with
- * {@code RETRY_IMMEDIATELY}. 401 and other 4xx are not retried.
+ * {@code RETRY_IMMEDIATELY}: 3 more attempts, from 500 ms doubling with jitter, or as Retry-After
+ * says (the one place these numbers are set; quarkus.fault-tolerance.* can override them). 401 and
+ * other 4xx are not retried.
  */
 @ApplicationScoped
 public class KhipuGateway {
@@ -62,10 +67,10 @@ public class KhipuGateway {
         return reply;
     }
 
+    /** A connect or read timeout anywhere in the chain (Vert.x reports them as a {@link TimeoutException}). */
     private static boolean timeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            String name = t.getClass().getSimpleName();
-            if (name.contains("Timeout")) {
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
                 return true;
             }
         }

@@ -15,7 +15,7 @@ public class ObjectStoreProducer {
     ObjectStore objectStore(CartolaConfig config, Instance<S3Client> s3) {
         return switch (config.storage()) {
             case s3 -> new S3ObjectStore(s3.get(), config.s3().bucket()
-                    .orElseThrow(() -> new IllegalStateException("cartola.s3.bucket is required when cartola.storage=s3")));
+                    .orElseThrow(() -> new IllegalStateException(CartolaConfig.BUCKET_REQUIRED)));
             case file -> new FileObjectStore(config.file().dir());
         };
     }

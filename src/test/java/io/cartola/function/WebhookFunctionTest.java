@@ -98,6 +98,24 @@ public class WebhookFunctionTest {
     }
 
     @Test
+    void theFunctionUrlEventAsAwsDocumentsItIsUnderstood() throws Exception {
+        String account = Accounts.fresh();
+        String token = token(account, Instant.now());
+        com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode) JSON
+                .readTree(io.cartola.testing.Events.load(io.cartola.testing.Events.API_GATEWAY_HTTP));
+        // AWS's example, as Khipu would call: its token in the query, its envelope as the body
+        event.put("rawQueryString", "t=" + token);
+        event.putObject("queryStringParameters").put("t", token);
+        event.put("body", Envelopes.ok("op-aws-doc", Envelopes.transactions(2, "doc")));
+
+        JsonPath response = deliver(JSON.writeValueAsString(event));
+
+        assertEquals(200, response.getInt("statusCode"), response.getString("body"));
+        assertEquals("stored 2 transactions of operation op-aws-doc", JSON.readTree(response.getString("body")).get("message").asText());
+        assertEquals(2, view(account, Instant.now()).size());
+    }
+
+    @Test
     void aBase64EncodedBodyIsDecoded() throws Exception {
         String account = Accounts.fresh();
         Instant issued = Instant.now();
