@@ -244,4 +244,11 @@ class SamTemplateTest {
         }
         assertFalse(resource("FetchLogGroup").has("LogGroupName"), "a kept group must not block a new stack of the same name");
     }
+
+    @Test
+    void onlyTheNativeBuildsZipCanBeDeployed() throws Exception {
+        String template = java.nio.file.Files.readString(TEMPLATE);
+        assertTrue(template.contains("CodeUri: ../../target/native/function.zip"), "the path only -Dnative writes");
+        assertEquals("provided.al2023", resource("FetchFunction").get("Runtime").asText());
+    }
 }
