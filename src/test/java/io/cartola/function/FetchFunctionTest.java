@@ -84,10 +84,10 @@ public class FetchFunctionTest {
         assertEquals(2, lines.size());
         JsonNode first = JSON.readTree(lines.get(0));
         assertEquals("tx-1", first.get("TransactionId").asText());
-        assertEquals("1234.50", first.get("Amount").get("Amount").decimalValue().toPlainString());
+        assertEquals("1234.50", first.get("Amount").get("Amount").asText());
         assertEquals("2017-07-22T00:00:00-04:00", first.get("BookingDateTime").asText());
         assertEquals("op-sync-1", first.get("OperationId").asText());
-        assertEquals("990", JSON.readTree(lines.get(1)).get("Amount").get("Amount").decimalValue().toPlainString());
+        assertEquals("990", JSON.readTree(lines.get(1)).get("Amount").get("Amount").asText());
 
         JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
                 + result.getString("accounts[0].requestId") + ".result"));

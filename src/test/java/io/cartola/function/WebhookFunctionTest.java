@@ -126,7 +126,7 @@ public class WebhookFunctionTest {
         assertEquals(200, response.getInt("statusCode"));
         JsonNode line = view(account, issued).get("b-1");
         assertEquals("café ñandú", line.get("TransactionInformation").asText());
-        assertEquals("0.01", line.get("Amount").get("Amount").decimalValue().toPlainString());
+        assertEquals("0.01", line.get("Amount").get("Amount").asText());
     }
 
     @Test
@@ -147,7 +147,7 @@ public class WebhookFunctionTest {
 
         Map<String, JsonNode> view = view(account, later);
         assertEquals(List.of("t-1", "t-2", "t-3"), view.keySet().stream().sorted().toList());
-        assertEquals("150", view.get("t-1").get("Amount").get("Amount").decimalValue().toPlainString());
+        assertEquals("150", view.get("t-1").get("Amount").get("Amount").asText());
         assertEquals("booked", view.get("t-1").get("TransactionInformation").asText());
         assertEquals("op-s3", view.get("t-1").get("OperationId").asText());
         assertEquals(3, s3.keys("raw/btgpactual.cl/account=" + account).size(), "every snapshot kept raw");

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -15,7 +16,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * One transaction, as Khipu documents it (UK Open Banking {@code OBTransaction}). Field names are
  * Khipu's PascalCase; amounts are {@link BigDecimal} (from a JSON string or number, never through
- * double); date-times accept {@code -0400} and {@code -04:00} offsets.
+ * double; written as decimal strings); date-times accept {@code -0400} and {@code -04:00} offsets.
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
@@ -50,7 +51,11 @@ public record Transaction(
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Amount(BigDecimal amount, String currency) {
+    public record Amount(
+            // written as a decimal string, as the UK model has it: any JSON reader (DuckDB's goes through
+            // double for numbers) gets the exact amount
+            @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amount,
+            String currency) {
     }
 
     @RegisterForReflection
