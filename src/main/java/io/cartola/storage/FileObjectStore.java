@@ -35,10 +35,7 @@ public class FileObjectStore implements ObjectStore {
 
     @Override
     public boolean create(String key, byte[] bytes, String contentType) {
-        Path target = resolve(key);
-        Path tmp = null;
-        try {
-            tmp = writeTemp(target, bytes);
+        return write(key, bytes, (target, tmp) -> {
             try {
                 // a hard link fails atomically if the target exists: create-new semantics for the whole file
                 Files.createLink(target, tmp);
@@ -54,21 +51,14 @@ public class FileObjectStore implements ObjectStore {
                     return true;
                 }
             }
-        } catch (IOException e) {
-            throw new StorageException("could not write " + key, e);
-        } finally {
-            deleteQuietly(tmp);
-        }
+        });
     }
 
     @Override
     public boolean replace(String key, byte[] bytes, String contentType, String expectedVersion) {
-        Path target = resolve(key);
-        // a JVM lock first: one process may not take the same file lock twice
-        synchronized (lock(target)) {
-            Path tmp = null;
-            try {
-                Files.createDirectories(target.getParent());
+        return write(key, bytes, (target, tmp) -> {
+            // a JVM lock first: one process may not take the same file lock twice
+            synchronized (lock(target)) {
                 try (FileChannel lockFile = FileChannel.open(target.resolveSibling("." + target.getFileName() + ".lock"),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                         FileLock held = lockFile.lock()) {
@@ -76,7 +66,6 @@ public class FileObjectStore implements ObjectStore {
                     if (expectedVersion == null ? current != null : !expectedVersion.equals(current)) {
                         return false;
                     }
-                    tmp = writeTemp(target, bytes);
                     try {
                         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     } catch (AtomicMoveNotSupportedException e) {
@@ -84,11 +73,27 @@ public class FileObjectStore implements ObjectStore {
                     }
                     return true;
                 }
-            } catch (IOException e) {
-                throw new StorageException("could not write " + key, e);
-            } finally {
-                deleteQuietly(tmp);
             }
+        });
+    }
+
+    /** Puts a temporary file in place of the target, or not; true if it did. */
+    @FunctionalInterface
+    private interface Placement {
+        boolean place(Path target, Path tmp) throws IOException;
+    }
+
+    /** Writes the bytes to a temporary file beside the target, lets {@code placement} move it in, cleans up. */
+    private boolean write(String key, byte[] bytes, Placement placement) {
+        Path target = resolve(key);
+        Path tmp = null;
+        try {
+            tmp = writeTemp(target, bytes);
+            return placement.place(target, tmp);
+        } catch (IOException e) {
+            throw new StorageException("could not write " + key, e);
+        } finally {
+            deleteQuietly(tmp);
         }
     }
 

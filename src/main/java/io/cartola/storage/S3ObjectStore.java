@@ -58,25 +58,21 @@ public class S3ObjectStore implements ObjectStore {
 
     @Override
     public Optional<java.io.InputStream> open(String key) {
-        try {
-            return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw new StorageException("S3 refused to read " + key + " (HTTP " + e.statusCode() + ")", e);
-        } catch (SdkException e) {
-            throw new StorageException("S3 unreachable reading " + key, e);
-        }
+        return get(key, () -> s3.getObject(b -> b.bucket(bucket).key(key)));
     }
 
     @Override
     public Optional<Stored> read(String key) {
-        try {
+        return get(key, () -> {
             ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
-            return Optional.of(new Stored(object.asByteArray(), object.response().eTag()));
+            return new Stored(object.asByteArray(), object.response().eTag());
+        });
+    }
+
+    /** A GET: empty when the key does not exist, a StorageException when S3 refuses or cannot be reached. */
+    private static <T> Optional<T> get(String key, java.util.function.Supplier<T> request) {
+        try {
+            return Optional.of(request.get());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {

@@ -48,7 +48,7 @@ class ReadmeQueriesTest {
         var mapper = Mappers.quarkusLike();
         FileObjectStore files = new FileObjectStore(store);
         TransactionView view = new TransactionView(mapper, files);
-        String noId = Envelopes.transaction("x", "\"3500\"", "Cafe").replace("\"TransactionId\":\"x\",", "");
+        String noId = Envelopes.withoutId("\"3500\"", "Cafe");
         var transactions = new EnvelopeReader(mapper).read(Envelopes.ok("op-readme",
                 Envelopes.transaction("t-1", "\"1234.50\"", "uno"),
                 Envelopes.transaction("t-2", "9999999999999.99999", "max"),

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -34,10 +33,9 @@ class AfterMidnightTest {
 
     public static class LongLivedTokens extends WebhookProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("cartola.callback.max-age", "PT48H");
-            return config;
+        protected Map<String, String> overrides() {
+            return Map.of(
+                    "cartola.callback.max-age", "PT48H");
         }
     }
 

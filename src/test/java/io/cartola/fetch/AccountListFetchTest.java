@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,11 +40,10 @@ class AccountListFetchTest {
 
     public static class ListInTheBucket extends FetchProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("cartola.accounts.key", KEY);
-            config.put("cartola.fetch.max-accounts", String.valueOf(LIMIT));
-            return config;
+        protected Map<String, String> overrides() {
+            return Map.of(
+                    "cartola.accounts.key", KEY,
+                    "cartola.fetch.max-accounts", String.valueOf(LIMIT));
         }
     }
 

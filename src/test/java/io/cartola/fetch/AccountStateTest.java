@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -43,10 +42,9 @@ class AccountStateTest {
 
     public static class ShortDeadline extends FetchProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("cartola.callback.deadline", "PT1S");
-            return config;
+        protected Map<String, String> overrides() {
+            return Map.of(
+                    "cartola.callback.deadline", "PT1S");
         }
     }
 

@@ -16,7 +16,6 @@ import io.cartola.testing.FetchProfile;
 import io.cartola.testing.KhipuStandIn;
 import io.cartola.testing.Lambda;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
@@ -33,12 +32,11 @@ public class TriggersTest {
     static final String TWO = Accounts.fresh();
 
     /** Accounts of this class alone, so counting Khipu's requests for them is exact. */
-    public static class OwnAccounts extends FetchProfile implements QuarkusTestProfile {
+    public static class OwnAccounts extends FetchProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new java.util.HashMap<>(super.getConfigOverrides());
-            config.put("cartola.accounts", ONE + "," + TWO);
-            return config;
+        protected Map<String, String> overrides() {
+            return Map.of(
+                    "cartola.accounts", ONE + "," + TWO);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -26,12 +25,11 @@ class FetchConfigurationTest {
 
     public static class BearerAndLongCallbackUrl extends FetchProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("cartola.khipu.api-key", "");
-            config.put("cartola.khipu.bearer-token", "test-jwt-token");
-            config.put("cartola.callback.url", "https://" + "w".repeat(150) + ".lambda-url.us-east-1.on.aws/");
-            return config;
+        protected Map<String, String> overrides() {
+            return Map.of(
+                    "cartola.khipu.api-key", "",
+                    "cartola.khipu.bearer-token", "test-jwt-token",
+                    "cartola.callback.url", "https://" + "w".repeat(150) + ".lambda-url.us-east-1.on.aws/");
         }
     }
 

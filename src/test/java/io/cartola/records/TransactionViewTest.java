@@ -70,7 +70,7 @@ class TransactionViewTest {
     void transactionsWithoutAnIdAreDeduplicatedByContent() throws Exception {
         ObjectStore store = new FileObjectStore(dir);
         TransactionView view = new TransactionView(MAPPER, store);
-        String noId = Envelopes.transaction("x", "\"5\"", "sin id").replace("\"TransactionId\":\"x\",", "");
+        String noId = Envelopes.withoutId("\"5\"", "sin id");
         view.merge(at("2", T0), "op-1", txs(noId));
         String key = view.merge(at("2", T0.plusSeconds(60)), "op-2", txs(noId));
         assertEquals(1, lines(store, key).size());
@@ -80,7 +80,7 @@ class TransactionViewTest {
     void identicalTransactionsWithoutAnIdAreTwoLinesAndStayTwo() throws Exception {
         ObjectStore store = new FileObjectStore(dir);
         TransactionView view = new TransactionView(MAPPER, store);
-        String coffee = Envelopes.transaction("x", "\"3500\"", "Cafe Juan Valdez").replace("\"TransactionId\":\"x\",", "");
+        String coffee = Envelopes.withoutId("\"3500\"", "Cafe Juan Valdez");
         String key = view.merge(at("3", T0), "op-1", txs(coffee, coffee));
         assertEquals(2, lines(store, key).size(), "two identical purchases are two transactions");
         view.merge(at("3", T0.plusSeconds(60)), "op-2", txs(coffee, coffee));
@@ -102,7 +102,7 @@ class TransactionViewTest {
     void linesWrittenBeforeTheyCarriedTheirKeyGetTheSameIdentity() throws Exception {
         ObjectStore store = new FileObjectStore(dir);
         TransactionView view = new TransactionView(MAPPER, store);
-        String coffee = Envelopes.transaction("x", "\"3500\"", "Cafe").replace("\"TransactionId\":\"x\",", "");
+        String coffee = Envelopes.withoutId("\"3500\"", "Cafe");
         String key = view.merge(at("4", T0), "op-1", txs(coffee, coffee, Envelopes.transaction("t-1", "\"1\"", "uno")));
         // as an earlier cartola wrote them: no TransactionKey
         String old = new String(store.read(key).orElseThrow().bytes(), StandardCharsets.UTF_8)

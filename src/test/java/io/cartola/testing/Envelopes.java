@@ -35,6 +35,11 @@ public final class Envelopes {
                 .formatted(amount, id, information, id);
     }
 
+    /** A transaction without a TransactionId, as some banks send them. */
+    public static String withoutId(String amount, String information) {
+        return transaction("x", amount, information).replace("\"TransactionId\":\"x\",", "");
+    }
+
     public static String[] transactions(int count, String prefix) {
         return java.util.stream.IntStream.range(0, count)
                 .mapToObj(i -> transaction(prefix + i, "\"" + (1000 + i) + ".50\"", "payment " + i))

@@ -14,12 +14,19 @@ public class FetchProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
+        Map<String, String> config = new java.util.HashMap<>(Map.of(
                 "quarkus.funqy.export", export(),
                 "cartola.khipu.api-key", API_KEY,
                 "cartola.callback.url", "https://webhook.example.test/",
                 "cartola.callback.secret", CALLBACK_SECRET,
-                "cartola.accounts", "000011887755,000022334455");
+                "cartola.accounts", "000011887755,000022334455"));
+        config.putAll(overrides());
+        return config;
+    }
+
+    /** What a test class's own profile sets on top of these. */
+    protected Map<String, String> overrides() {
+        return Map.of();
     }
 
     protected String export() {

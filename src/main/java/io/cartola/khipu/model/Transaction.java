@@ -5,11 +5,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -18,9 +15,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * Khipu's PascalCase; amounts are {@link BigDecimal} (from a JSON string or number, never through
  * double; written as decimal strings); date-times accept {@code -0400} and {@code -04:00} offsets.
  */
-@RegisterForReflection
-@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection(targets = { Transaction.class, Transaction.Amount.class, Transaction.Balance.class,
+        Transaction.BankTransactionCode.class, Transaction.ProprietaryBankTransactionCode.class, Transaction.CashAccount.class,
+        Transaction.Agent.class, Transaction.CardInstrument.class, Transaction.CurrencyExchange.class,
+        Transaction.MerchantDetails.class })
+@KhipuFields
 public record Transaction(
         String accountId,
         String addressLine,
@@ -48,9 +47,7 @@ public record Transaction(
         String transactionReference,
         @JsonDeserialize(using = KhipuDateTime.class) OffsetDateTime valueDateTime) {
 
-    @RegisterForReflection
-    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @KhipuFields
     public record Amount(
             // written as a decimal string, as the UK model has it: any JSON reader (DuckDB's goes through
             // double for numbers) gets the exact amount
@@ -58,45 +55,31 @@ public record Transaction(
             String currency) {
     }
 
-    @RegisterForReflection
-    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @KhipuFields
     public record Balance(String creditDebitIndicator, String type, Amount amount) {
     }
 
-    @RegisterForReflection
-    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @KhipuFields
     public record BankTransactionCode(String code, String subCode) {
     }
 
-    @RegisterForReflection
-    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @KhipuFields
     public record ProprietaryBankTransactionCode(String code, String issuer) {
     }
 
-    @RegisterForReflection
-    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @KhipuFields
     public record CashAccount(String schemeName, String identification, String name, String secondaryIdentification) {
     }
 
-    @RegisterForReflection
-    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @KhipuFields
     public record Agent(String schemeName, String identification, String name, JsonNode postalAddress) {
     }
 
-    @RegisterForReflection
-    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @KhipuFields
     public record CardInstrument(String cardSchemeName, String authorisationType, String name, String identification) {
     }
 
-    @RegisterForReflection
-    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @KhipuFields
     public record CurrencyExchange(
             String sourceCurrency,
             String targetCurrency,
@@ -107,9 +90,7 @@ public record Transaction(
             Amount instructedAmount) {
     }
 
-    @RegisterForReflection
-    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @KhipuFields
     public record MerchantDetails(String merchantName, String merchantCategoryCode) {
     }
 }
