@@ -120,10 +120,10 @@ public class CallbackService {
         OperationRecord r = stored.get();
         settle(s, envelope, true);
         LOG.infof("callback account=%s operation=%s: %s %s", s.maskedAccount(), envelope.operationId(), r.state(),
-                r.state() == OperationRecord.State.COMPLETED ? r.transactions() + " transactions" : r.errorCode() + " " + r.errorType());
+                r.state() == OperationRecord.State.COMPLETED ? r.transactions() + " transactions" : r.error().code() + " " + r.error().type());
         return new Reply(200, envelope.ok()
                 ? "stored " + r.transactions() + " transactions of operation " + envelope.operationId()
-                : "stored error " + r.errorCode() + " of operation " + envelope.operationId());
+                : "stored error " + r.error().code() + " of operation " + envelope.operationId());
     }
 
     /**

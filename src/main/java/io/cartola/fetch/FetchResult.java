@@ -5,7 +5,10 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.cartola.records.AccountRequest;
 import io.cartola.records.Mode;
+import io.cartola.records.OperationRecord;
+import io.cartola.records.OperationRecord.Failure;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -59,6 +62,25 @@ public record FetchResult(Mode mode, int accepted, int stored, int failed, int s
     public record AccountResult(String account, String requestId, String operationId, Outcome outcome, Mode mode,
             Integer transactions, String errorCode, String errorType, String message, Instant retryNotBefore,
             Integer lostOperations) {
+
+        static AccountResult accepted(AccountRequest s, String operationId) {
+            return new AccountResult(s.maskedAccount(), s.requestId(), operationId, Outcome.ACCEPTED, s.mode(), null, null, null,
+                    null, null, null);
+        }
+
+        /** Khipu's answer was stored: with data, or with Khipu's error. */
+        static AccountResult stored(AccountRequest s, OperationRecord record) {
+            Failure error = record.error();
+            return new AccountResult(s.maskedAccount(), s.requestId(), record.operationId(),
+                    error == null ? Outcome.STORED : Outcome.FAILED, s.mode(), record.transactions(),
+                    error == null ? null : error.code(), error == null ? null : error.type(),
+                    error == null ? null : error.description(), error == null ? null : error.retryNotBefore(), null);
+        }
+
+        /** No answer to store: {@code code} says why (HTTP_401, TIMEOUT, STORAGE, ...). */
+        static AccountResult failed(String account, String requestId, Mode mode, String code, String message) {
+            return new AccountResult(account, requestId, null, Outcome.FAILED, mode, null, code, null, message, null, null);
+        }
 
         static AccountResult skipped(String account, Instant until, String message, Integer lost) {
             return new AccountResult(account, null, null, Outcome.SKIPPED, null, null, null, null, message, until, lost);

@@ -183,8 +183,8 @@ public class FetchService {
             return log(s, ask(s)).withLost(lost);
         } catch (StorageException e) {
             LOG.errorf(e, "fetch account=%s: storage failed", masked);
-            return new AccountResult(masked, s == null ? null : s.requestId(), null, Outcome.FAILED, null, null, "STORAGE",
-                    null, "storage failed: " + e.getMessage(), null, null).withLost(lost);
+            return AccountResult.failed(masked, s == null ? null : s.requestId(), s == null ? null : s.mode(), "STORAGE",
+                    "storage failed: " + e.getMessage()).withLost(lost);
         }
     }
 
@@ -213,8 +213,7 @@ public class FetchService {
                 AccountState.Pending pending = new AccountState.Pending(s.requestId(), s.requestedAt(),
                         s.requestedAt().plus(config.callback().deadline()));
                 states.update(institution, s.account(), st -> st.withPending(pending));
-                return new AccountResult(s.maskedAccount(), s.requestId(), reply.operationId(), Outcome.ACCEPTED, s.mode(),
-                        null, null, null, null, null, null);
+                return AccountResult.accepted(s, reply.operationId());
             }
             return stored(s, reply);
         } catch (KhipuTransientException e) {
@@ -239,16 +238,13 @@ public class FetchService {
             states.update(institution, s.account(),
                     st -> st.failed(error.code(), OperationLog.retryNotBefore(s, error), false));
         }
-        return new AccountResult(s.maskedAccount(), s.requestId(), envelope.operationId(),
-                envelope.ok() ? Outcome.STORED : Outcome.FAILED, s.mode(), record.transactions(), record.errorCode(),
-                record.errorType(), record.errorDescription(), record.retryNotBefore(), null);
+        return AccountResult.stored(s, record);
     }
 
     private AccountResult failed(AccountRequest s, String code, String message) {
         log.failed(s, code, message, null);
         states.update(institution, s.account(), st -> st.failed(code, null, false));
-        return new AccountResult(s.maskedAccount(), s.requestId(), null, Outcome.FAILED, s.mode(), null, code, null, message,
-                null, null);
+        return AccountResult.failed(s.maskedAccount(), s.requestId(), s.mode(), code, message);
     }
 
     private static AccountResult log(AccountRequest s, AccountResult r) {
@@ -267,8 +263,7 @@ public class FetchService {
             return future.get();
         } catch (ExecutionException e) {
             LOG.errorf(e.getCause(), "fetch account=%s: unexpected failure", Accounts.mask(account));
-            return new AccountResult(Accounts.mask(account), null, null, Outcome.FAILED, null, null, "INTERNAL", null,
-                    e.getCause().getClass().getSimpleName(), null, null);
+            return AccountResult.failed(Accounts.mask(account), null, null, "INTERNAL", e.getCause().getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching", e);

@@ -13,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cartola.records.OperationRecord.Failure;
+import io.cartola.records.OperationRecord.Result;
 import io.cartola.records.OperationRecord.Stage;
 import io.cartola.records.OperationRecord.State;
 import io.cartola.khipu.model.Envelope;
@@ -49,7 +51,7 @@ public class OperationLog {
 
     /** Records, before asking Khipu, which account an asynchronous request is for: the callback finds it here. */
     public void requested(AccountRequest s) {
-        create(s.operationKey(Stage.REQUESTED), OperationRecord.of(s, State.REQUESTED, null, clock.instant()));
+        create(s.operationKey(Stage.REQUESTED), OperationRecord.of(s, State.REQUESTED, null, null, clock.instant()));
     }
 
     /** The request a callback token names, as fetch recorded it. */
@@ -63,14 +65,14 @@ public class OperationLog {
         // the same operation always has the same bytes: an existing raw object is this one
         store.create(rawKey, raw, JSON);
         OperationRecord record = OperationRecord.of(s, envelope.ok() ? State.COMPLETED : State.FAILED,
-                envelope.operationId(), clock.instant()).withHttpStatus(httpStatus);
+                envelope.operationId(), httpStatus, clock.instant());
         if (envelope.ok()) {
             String viewKey = view.merge(s, envelope.operationId(), envelope.transactions());
-            record = record.withResult(envelope.transactions().size(), envelope.additionalInformation(), rawKey, viewKey);
+            record = record.with(new Result(envelope.transactions().size(), envelope.additionalInformation(), rawKey, viewKey), null);
         } else {
             KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
-            record = record.withResult(null, envelope.additionalInformation(), rawKey, null)
-                    .withError(error.code(), error.type(), error.description(), retryNotBefore(s, error));
+            record = record.with(new Result(null, envelope.additionalInformation(), rawKey, null),
+                    new Failure(error.code(), error.type(), error.description(), retryNotBefore(s, error)));
         }
         return create(s.operationKey(Stage.RESULT), record) ? Optional.of(record) : Optional.empty();
     }
@@ -82,23 +84,23 @@ public class OperationLog {
 
     /** Records a request that got no envelope to store (401, exhausted retries, ...). */
     public OperationRecord failed(AccountRequest s, String code, String description, Integer httpStatus) {
-        OperationRecord record = OperationRecord.of(s, State.FAILED, null, clock.instant())
-                .withHttpStatus(httpStatus).withError(code, null, description, null);
+        OperationRecord record = OperationRecord.of(s, State.FAILED, null, httpStatus, clock.instant())
+                .with(null, new Failure(code, null, description, null));
         create(s.operationKey(Stage.RESULT), record);
         return record;
     }
 
     /** Records that Khipu accepted an asynchronous request. */
     public OperationRecord accepted(AccountRequest s, String operationId) {
-        OperationRecord record = OperationRecord.of(s, State.ACCEPTED, operationId, clock.instant()).withHttpStatus(202);
+        OperationRecord record = OperationRecord.of(s, State.ACCEPTED, operationId, 202, clock.instant());
         create(s.operationKey(Stage.ACCEPTED), record);
         return record;
     }
 
     /** Records that no callback came for an accepted request by its deadline; false if already recorded. */
     public boolean lost(AccountRequest s) {
-        OperationRecord record = OperationRecord.of(s, State.LOST, null, clock.instant())
-                .withError("CALLBACK_LOST", null, "no callback by the deadline; the account is fetched synchronously", null);
+        OperationRecord record = OperationRecord.of(s, State.LOST, null, null, clock.instant())
+                .with(null, new Failure("CALLBACK_LOST", null, "no callback by the deadline; the account is fetched synchronously", null));
         return create(s.operationKey(Stage.LOST), record);
     }
 
@@ -115,7 +117,7 @@ public class OperationLog {
     /** Consumes the callback token's request id for this operation and body. */
     public Claim claim(AccountRequest s, String operationId, String bodySha256) {
         String key = s.operationKey(Stage.CALLBACK);
-        OperationRecord mine = OperationRecord.of(s, State.CALLBACK_RECEIVED, operationId, clock.instant())
+        OperationRecord mine = OperationRecord.of(s, State.CALLBACK_RECEIVED, operationId, null, clock.instant())
                 .withBodySha256(bodySha256);
         if (create(key, mine)) {
             return Claim.OURS;

@@ -1,6 +1,8 @@
 package io.cartola.records;
 
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -9,6 +11,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * What happened to one request, stored as {@code operations/.../{requestId}.{stage}.json}. Every
  * stage is its own immutable object, written once (conditionally), so records are never rewritten.
+ *
+ * @param result what was stored (a completed or failed answer from Khipu)
+ * @param error why the request failed, when it did
+ * @param bodySha256 the callback claim: SHA-256 of the body it was claimed for
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,16 +28,8 @@ public record OperationRecord(
         Instant requestedAt,
         Instant recordedAt,
         Integer httpStatus,
-        Integer transactions,
-        String errorCode,
-        String errorType,
-        String errorDescription,
-        /** For WAIT_4_HOURS_BEFORE_RETRY: Khipu asked not to retry before this. */
-        Instant retryNotBefore,
-        String additionalInformation,
-        String rawKey,
-        String viewKey,
-        /** The claim of a callback: SHA-256 of the body it was claimed for. */
+        Result result,
+        Failure error,
         String bodySha256) {
 
     public enum State {
@@ -57,40 +55,48 @@ public record OperationRecord(
         LOST;
 
         String key() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    static OperationRecord of(AccountRequest s, State state, String operationId, Instant now) {
+    /** What was stored of Khipu's answer. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Result(Integer transactions, String additionalInformation, String rawKey, String viewKey) {
+    }
+
+    /**
+     * Khipu's {@code Error} (code, type, description) or cartola's own code (HTTP_401, TIMEOUT, ...).
+     *
+     * @param retryNotBefore for WAIT_4_HOURS_BEFORE_RETRY: Khipu asked not to retry before this
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Failure(String code, String type, String description, Instant retryNotBefore) {
+    }
+
+    /** A record of {@code s} in {@code state}, with nothing more known yet. */
+    static OperationRecord of(AccountRequest s, State state, String operationId, Integer httpStatus, Instant now) {
         return new OperationRecord(s.requestId(), s.institution(), s.account(), s.mode(), state, operationId,
-                s.requestedAt(), now, null, null, null, null, null, null, null, null, null, null);
+                s.requestedAt(), now, httpStatus, null, null, null);
     }
 
-    OperationRecord withHttpStatus(Integer status) {
+    OperationRecord with(Result stored, Failure failure) {
         return new OperationRecord(requestId, institution, account, mode, state, operationId, requestedAt, recordedAt,
-                status, transactions, errorCode, errorType, errorDescription, retryNotBefore, additionalInformation,
-                rawKey, viewKey, bodySha256);
-    }
-
-    OperationRecord withError(String code, String type, String description, Instant notBefore) {
-        return new OperationRecord(requestId, institution, account, mode, state, operationId, requestedAt, recordedAt,
-                httpStatus, transactions, code, type, description, notBefore, additionalInformation, rawKey, viewKey,
-                bodySha256);
-    }
-
-    OperationRecord withResult(Integer count, String info, String raw, String view) {
-        return new OperationRecord(requestId, institution, account, mode, state, operationId, requestedAt, recordedAt,
-                httpStatus, count, errorCode, errorType, errorDescription, retryNotBefore, info, raw, view, bodySha256);
+                httpStatus, stored, failure, bodySha256);
     }
 
     OperationRecord withBodySha256(String digest) {
         return new OperationRecord(requestId, institution, account, mode, state, operationId, requestedAt, recordedAt,
-                httpStatus, transactions, errorCode, errorType, errorDescription, retryNotBefore, additionalInformation,
-                rawKey, viewKey, digest);
+                httpStatus, result, error, digest);
+    }
+
+    public Integer transactions() {
+        return result == null ? null : result.transactions();
     }
 
     /** The request this record belongs to. */
-    public AccountRequest request(java.time.ZoneId zone) {
+    public AccountRequest request(ZoneId zone) {
         return new AccountRequest(institution, account, requestId, requestedAt, AccountRequest.dayOf(requestedAt, zone), mode);
     }
 }

@@ -92,7 +92,7 @@ public class FetchFunctionTest {
         JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
                 + result.getString("accounts[0].requestId") + ".result"));
         assertEquals("COMPLETED", record.get("state").asText());
-        assertEquals(2, record.get("transactions").asInt());
+        assertEquals(2, record.at("/result/transactions").asInt());
 
         LoggedRequest sent = khipu.requests(account).get(0);
         assertEquals(FetchProfile.API_KEY, sent.getHeader("x-api-key"));
@@ -172,13 +172,13 @@ public class FetchFunctionTest {
         for (String account : List.of(doNotRetry, wait, unknown)) {
             assertEquals(1, khipu.requests(account).size(), "not retried");
         }
-        assertEquals("DO_NOT_RETRY", record(result, 0).get("errorType").asText());
-        assertEquals("SOMETHING_NEW", record(result, 2).get("errorType").asText());
-        assertTrue(record(result, 0).path("retryNotBefore").isMissingNode());
+        assertEquals("DO_NOT_RETRY", record(result, 0).at("/error/type").asText());
+        assertEquals("SOMETHING_NEW", record(result, 2).at("/error/type").asText());
+        assertTrue(record(result, 0).at("/error/retryNotBefore").isMissingNode());
         JsonNode waitRecord = record(result, 1);
         assertEquals("FAILED", waitRecord.get("state").asText());
-        assertEquals("Banco no disponible", waitRecord.get("errorDescription").asText());
-        assertTrue(waitRecord.hasNonNull("retryNotBefore"));
+        assertEquals("Banco no disponible", waitRecord.at("/error/description").asText());
+        assertTrue(waitRecord.at("/error/retryNotBefore").isTextual());
         assertTrue(s3.text("raw/btgpactual.cl/account=" + wait + "/date=" + today() + "/op-e2.json").isPresent(),
                 "the error answer is kept as sent");
         assertTrue(s3.keys("view/btgpactual.cl/account=" + wait).isEmpty(), "no view for an error");
@@ -214,7 +214,7 @@ public class FetchFunctionTest {
         assertTrue(result.getString("accounts[0].message").contains("cartola.khipu.api-key"));
         assertEquals(1, khipu.requests(account).size());
         assertEquals("FAILED", record(result, 0).get("state").asText());
-        assertEquals("HTTP_401", record(result, 0).get("errorCode").asText());
+        assertEquals("HTTP_401", record(result, 0).at("/error/code").asText());
     }
 
     @Test
@@ -229,7 +229,7 @@ public class FetchFunctionTest {
 
         assertEquals("STORED", result.getString("accounts[0].outcome"));
         assertEquals(2, khipu.requests(account).size());
-        assertEquals(2, record(result, 0).get("transactions").asInt());
+        assertEquals(2, record(result, 0).at("/result/transactions").asInt());
     }
 
     @Test
@@ -244,7 +244,7 @@ public class FetchFunctionTest {
         assertEquals(4, khipu.requests(account).size(), "one attempt and three retries");
         JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
                 + result.getString("accounts[0].requestId") + ".result"));
-        assertEquals("HTTP_500", record.get("errorCode").asText());
+        assertEquals("HTTP_500", record.at("/error/code").asText());
     }
 
     @Test
@@ -279,8 +279,8 @@ public class FetchFunctionTest {
         assertEquals("FAILED", result.getString("accounts[1].outcome"));
         assertEquals(4, khipu.requests(slow).size());
         assertEquals(4, khipu.requests(dropped).size());
-        assertEquals("TIMEOUT", record(result, 0).get("errorCode").asText());
-        assertEquals("CONNECTION", record(result, 1).get("errorCode").asText());
+        assertEquals("TIMEOUT", record(result, 0).at("/error/code").asText());
+        assertEquals("CONNECTION", record(result, 1).at("/error/code").asText());
         assertEquals("FAILED", record(result, 1).get("state").asText());
     }
 

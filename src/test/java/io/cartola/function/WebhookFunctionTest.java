@@ -287,8 +287,8 @@ public class WebhookFunctionTest {
         assertEquals(200, response.getInt("statusCode"));
         JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today(issued) + "/" + token.split("\\.")[0] + ".result"));
         assertEquals("FAILED", record.get("state").asText());
-        assertEquals("E201", record.get("errorCode").asText());
-        assertEquals("WAIT_4_HOURS_BEFORE_RETRY", record.get("errorType").asText());
+        assertEquals("E201", record.at("/error/code").asText());
+        assertEquals("WAIT_4_HOURS_BEFORE_RETRY", record.at("/error/type").asText());
         assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
     }
 }
