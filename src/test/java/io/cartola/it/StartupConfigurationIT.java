@@ -46,4 +46,13 @@ class StartupConfigurationIT {
         assertTrue(failure.contains("cartola.callback.secret must be at least 32 characters"), failure);
         assertTrue(failure.contains("cartola.s3.bucket is required when cartola.storage=s3"), failure);
     }
+
+    @Test
+    void asDeployedTheLogIsJson() throws Exception {
+        // the template sets QUARKUS_LOG_CONSOLE_JSON_ENABLED=true; locally logs are text. "{}" is no HTTP request: 405, logged
+        String output = startFailure("webhook", Map.of("CARTOLA_STORAGE", "file", "CARTOLA_FILE_DIR", "target/it-logs/startup/data",
+                "CARTOLA_CALLBACK_SECRET", "startup-it-secret-0123456789-0123456789", "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
+        assertTrue(output.lines().anyMatch(l -> l.startsWith("{\"timestamp\"") && l.contains("\"level\":\"WARN\"")
+                && l.contains("callback rejected (405)")), output);
+    }
 }
