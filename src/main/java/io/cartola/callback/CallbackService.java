@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.cartola.config.CartolaConfig;
-import io.cartola.khipu.model.KhipuError;
 import io.cartola.records.AccountRequest;
 import io.cartola.records.AccountState;
 import io.cartola.records.AccountStates;
@@ -81,6 +80,11 @@ public class CallbackService {
             LOG.errorf(e, "callback not stored: %s", e.getMessage());
             reply = new Reply(503, "storage unavailable, nothing was recorded as done; deliver again later");
             metric = "CallbacksFailed";
+        } catch (RuntimeException e) {
+            // anything else: still an answer (never 2xx) and a metric, not a failed invocation
+            LOG.errorf(e, "callback not stored: unexpected %s", e.getClass().getSimpleName());
+            reply = new Reply(500, "internal error, nothing was recorded as done; deliver again later");
+            metric = "CallbacksFailed";
         }
         metrics.emit(Map.of(metric, 1));
         return reply;
@@ -107,18 +111,20 @@ public class CallbackService {
                 // first delivery, or a redelivery of the same body: finish what an earlier attempt left undone
             }
         }
-        if (log.finalRecord(s).isPresent()) {
-            settle(s, envelope, false);
+        Optional<OperationRecord> done = log.finalRecord(s).filter(r -> envelope.operationId().equals(r.operationId()));
+        if (done.isPresent()) {
+            settle(s, done.get(), false);
             return duplicate(s, envelope);
         }
+        // stores it, also over a failure fetch recorded without Khipu's answer (a timeout after Khipu had accepted)
         Optional<OperationRecord> stored = log.store(s, body, envelope, null);
         if (stored.isEmpty()) {
             // a concurrent delivery of the same operation finished first
-            settle(s, envelope, false);
+            settle(s, log.finalRecord(s).orElseThrow(), false);
             return duplicate(s, envelope);
         }
         OperationRecord r = stored.get();
-        settle(s, envelope, true);
+        settle(s, r, true);
         LOG.infof("callback account=%s operation=%s: %s %s", s.maskedAccount(), envelope.operationId(), r.state(),
                 r.state() == OperationRecord.State.COMPLETED ? r.transactions() + " transactions" : r.error().code() + " " + r.error().type());
         return new Reply(200, envelope.ok()
@@ -127,27 +133,26 @@ public class CallbackService {
     }
 
     /**
-     * Updates the account's state for a stored callback: no longer pending, back to asynchronous
-     * requests, last data or failure. A redelivery changes it only if the first delivery stopped
-     * before doing so (the request is still pending), so a failure is never counted twice.
+     * Updates the account's state for a stored callback: no longer pending, back to asynchronous requests, last
+     * data or failure. Data is recorded on every delivery (it is idempotent); a failure only on the first, or on a
+     * redelivery whose first delivery stopped before this (still pending), so it is never counted twice.
      */
-    private void settle(AccountRequest s, Envelope envelope, boolean first) {
+    private void settle(AccountRequest s, OperationRecord record, boolean first) {
         Set<String> request = Set.of(s.requestId());
         states.update(s.institution(), s.account(), st -> {
-            boolean pending = st.pending().stream().anyMatch(p -> p.requestId().equals(s.requestId()));
+            boolean pending = st.isPending(s.requestId());
+            if (first && !pending) {
+                LOG.infof("callback account=%s request=%s: no longer awaited (recorded lost or failed); merged",
+                        s.maskedAccount(), s.requestId());
+            }
+            AccountState settled = st.withoutPending(request, false);
+            if (record.error() == null) {
+                return settled.stored(s.requestedAt(), true);
+            }
             if (!first && !pending) {
                 return st;
             }
-            if (!pending && first) {
-                LOG.infof("callback account=%s request=%s: arrived after it was recorded lost; merged", s.maskedAccount(),
-                        s.requestId());
-            }
-            AccountState settled = st.withoutPending(request, false);
-            if (envelope.ok()) {
-                return settled.stored(s.requestedAt(), true);
-            }
-            KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
-            return settled.failed(error.code(), OperationLog.retryNotBefore(s, error), true);
+            return settled.failed(record.error().code(), s.requestedAt(), record.error().retryNotBefore(), true);
         });
     }
 

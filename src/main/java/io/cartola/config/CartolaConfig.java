@@ -134,7 +134,7 @@ public interface CartolaConfig {
 
         /**
          * The function's timeout (Lambda's, set by the template). A run stops starting new accounts
-         * when less than half of it, at most 150 s, remains, and reports the rest as skipped.
+         * when less than 3/5 of it, at most 180 s, remains, and reports the rest as skipped.
          */
         Optional<Duration> timeout();
     }

@@ -30,7 +30,6 @@ import io.cartola.khipu.KhipuGateway;
 import io.cartola.khipu.KhipuReply;
 import io.cartola.khipu.KhipuTransientException;
 import io.cartola.khipu.model.Envelope;
-import io.cartola.khipu.model.KhipuError;
 import io.cartola.records.AccountRequest;
 import io.cartola.records.AccountState;
 import io.cartola.records.AccountStates;
@@ -54,7 +53,8 @@ public class FetchService {
     private static final Logger LOG = Logger.getLogger(FetchService.class);
     /** Khipu's limit for {@code CallbackUrl}. */
     static final int MAX_CALLBACK_URL = 255;
-    static final Duration MAX_MARGIN = Duration.ofSeconds(150);
+    // one account can take this long: Khipu's retries (2 minutes at most), the last attempt's timeouts, storage
+    static final Duration MAX_MARGIN = Duration.ofSeconds(180);
 
     private final CartolaConfig config;
     private final KhipuGateway khipu;
@@ -150,8 +150,8 @@ public class FetchService {
     }
 
     private static Duration margin(Duration timeout) {
-        Duration half = timeout.dividedBy(2);
-        return half.compareTo(MAX_MARGIN) < 0 ? half : MAX_MARGIN;
+        Duration share = timeout.multipliedBy(3).dividedBy(5);
+        return share.compareTo(MAX_MARGIN) < 0 ? share : MAX_MARGIN;
     }
 
     private AccountResult fetchOne(String account, Mode runMode, boolean force, Instant startBy, DoubleAccumulator oldestHours) {
@@ -168,7 +168,8 @@ public class FetchService {
             if (!overdue.isEmpty()) {
                 lost = recordLost(account, overdue);
                 Set<String> ids = overdue.stream().map(AccountState.Pending::requestId).collect(Collectors.toSet());
-                state = states.update(institution, account, st -> st.withoutPending(ids, true));
+                boolean anyLost = lost > 0;
+                state = states.update(institution, account, st -> st.withoutPending(ids, anyLost));
             }
             oldestHours.accumulate(state.dataAge(now).toSeconds() / 3600.0);
             if (!force && state.waiting(now)) {
@@ -188,31 +189,38 @@ public class FetchService {
         }
     }
 
+    /**
+     * Records the overdue requests that got no answer as lost; returns how many were newly recorded (an
+     * overlapping run may have recorded one already). A request with a final record was answered after all.
+     */
     private int recordLost(String account, List<AccountState.Pending> overdue) {
+        int lost = 0;
         for (AccountState.Pending p : overdue) {
             AccountRequest request = new AccountRequest(institution, account, p.requestId(), p.requestedAt(),
                     AccountRequest.dayOf(p.requestedAt(), config.zone()), Mode.async);
-            if (log.lost(request)) {
+            if (log.finalRecord(request).isEmpty() && log.lost(request)) {
+                lost++;
                 LOG.warnf("fetch account=%s request=%s: LOST, no callback by %s; asking synchronously",
                         request.maskedAccount(), p.requestId(), p.deadline());
             }
         }
-        return overdue.size();
+        return lost;
     }
 
     private AccountResult ask(AccountRequest s) {
         try {
             String callbackUrl = null;
             if (s.mode() == Mode.async) {
+                // recorded before asking: a callback may come before Khipu's 202 does, and must find both
                 log.requested(s);
+                AccountState.Pending pending = new AccountState.Pending(s.requestId(), s.requestedAt(),
+                        s.requestedAt().plus(config.callback().deadline()));
+                states.update(institution, s.account(), st -> st.withPending(pending));
                 callbackUrl = callbackUrl(s.requestId(), s.requestedAt());
             }
             KhipuReply reply = khipu.transactions(s.account(), callbackUrl);
             if (reply.accepted()) {
                 log.accepted(s, reply.operationId());
-                AccountState.Pending pending = new AccountState.Pending(s.requestId(), s.requestedAt(),
-                        s.requestedAt().plus(config.callback().deadline()));
-                states.update(institution, s.account(), st -> st.withPending(pending));
                 return AccountResult.accepted(s, reply.operationId());
             }
             return stored(s, reply);
@@ -231,19 +239,21 @@ public class FetchService {
         Envelope envelope = reply.envelope();
         OperationRecord record = log.store(s, reply.body(), envelope, reply.status())
                 .orElseGet(() -> log.finalRecord(s).orElseThrow());
-        if (envelope.ok()) {
-            states.update(institution, s.account(), st -> st.stored(s.requestedAt(), false));
+        Set<String> request = Set.of(s.requestId());
+        if (record.error() == null) {
+            states.update(institution, s.account(), st -> st.withoutPending(request, false).stored(s.requestedAt(), false));
         } else {
-            KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
-            states.update(institution, s.account(),
-                    st -> st.failed(error.code(), OperationLog.retryNotBefore(s, error), false));
+            states.update(institution, s.account(), st -> st.withoutPending(request, false)
+                    .failed(record.error().code(), s.requestedAt(), record.error().retryNotBefore(), false));
         }
         return AccountResult.stored(s, record);
     }
 
     private AccountResult failed(AccountRequest s, String code, String message) {
         log.failed(s, code, message, null);
-        states.update(institution, s.account(), st -> st.failed(code, null, false));
+        // no longer waited for: if Khipu did accept it after all, its callback is still taken and merged
+        states.update(institution, s.account(), st -> st.withoutPending(Set.of(s.requestId()), false)
+                .failed(code, s.requestedAt(), null, false));
         return AccountResult.failed(s.maskedAccount(), s.requestId(), s.mode(), code, message);
     }
 

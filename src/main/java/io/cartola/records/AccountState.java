@@ -21,6 +21,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param firstSeenAt when cartola first asked for this account (the age of its data when it has none)
  * @param consecutiveFailures failed requests since the last stored result
  * @param lastError the code of the last failure
+ * @param lastFailedAt when the request that failed last was made
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,7 +34,8 @@ public record AccountState(
         Instant lastStoredAt,
         Instant firstSeenAt,
         int consecutiveFailures,
-        String lastError) {
+        String lastError,
+        Instant lastFailedAt) {
 
     public AccountState {
         pending = pending == null ? List.of() : List.copyOf(pending);
@@ -45,7 +47,7 @@ public record AccountState(
     }
 
     public static AccountState initial(String institution, String account, Instant now) {
-        return new AccountState(institution, account, List.of(), null, false, null, now, 0, null);
+        return new AccountState(institution, account, List.of(), null, false, null, now, 0, null, null);
     }
 
     /** Pending requests whose deadline has passed at {@code now}. */
@@ -55,6 +57,10 @@ public record AccountState(
 
     public boolean waiting(Instant now) {
         return retryNotBefore != null && retryNotBefore.isAfter(now);
+    }
+
+    public boolean isPending(String requestId) {
+        return pending.stream().anyMatch(p -> p.requestId().equals(requestId));
     }
 
     /** How old the newest stored data is at {@code now} (since first seen, when nothing was stored yet). */
@@ -67,27 +73,37 @@ public record AccountState(
         List<Pending> list = new ArrayList<>(pending);
         list.add(added);
         return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback, lastStoredAt, firstSeenAt,
-                consecutiveFailures, lastError);
+                consecutiveFailures, lastError, lastFailedAt);
     }
 
-    /** Drops the given requests from the pending ones; {@code lost}: they were given up on, so ask synchronously. */
+    /**
+     * Drops the given requests from the pending ones. {@code lost}: they were given up on, so the account is asked
+     * synchronously, but only if one of them is still pending here (a callback may have settled it meanwhile).
+     */
     public AccountState withoutPending(Set<String> requestIds, boolean lost) {
+        boolean stillPending = pending.stream().anyMatch(p -> requestIds.contains(p.requestId()));
         List<Pending> list = pending.stream().filter(p -> !requestIds.contains(p.requestId())).toList();
-        return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback || lost, lastStoredAt,
-                firstSeenAt, consecutiveFailures, lastError);
+        return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback || (lost && stillPending),
+                lastStoredAt, firstSeenAt, consecutiveFailures, lastError, lastFailedAt);
     }
 
-    /** A result with data was stored at {@code at}. */
+    /**
+     * A result with data, of a request made at {@code at}, was stored. It ends a wait and the failure count only
+     * if it is newer than the last failure: a late callback of an older request does not undo a newer WAIT.
+     */
     public AccountState stored(Instant at, boolean viaCallback) {
         Instant last = lastStoredAt == null || at.isAfter(lastStoredAt) ? at : lastStoredAt;
-        return new AccountState(institution, account, pending, null, syncUntilCallback && !viaCallback, last,
-                firstSeenAt, 0, null);
+        boolean newer = lastFailedAt == null || !at.isBefore(lastFailedAt);
+        return new AccountState(institution, account, pending, newer ? null : retryNotBefore,
+                syncUntilCallback && !viaCallback, last, firstSeenAt, newer ? 0 : consecutiveFailures,
+                newer ? null : lastError, newer ? null : lastFailedAt);
     }
 
-    /** A request failed with {@code code}; {@code notBefore} is Khipu's wait, if it asked for one. */
-    public AccountState failed(String code, Instant notBefore, boolean viaCallback) {
-        Instant wait = notBefore != null ? notBefore : retryNotBefore;
+    /** A request made at {@code at} failed with {@code code}; {@code notBefore} is Khipu's wait, if it asked for one. */
+    public AccountState failed(String code, Instant at, Instant notBefore, boolean viaCallback) {
+        Instant wait = notBefore == null ? retryNotBefore : retryNotBefore == null || notBefore.isAfter(retryNotBefore) ? notBefore : retryNotBefore;
+        Instant failedAt = lastFailedAt == null || at.isAfter(lastFailedAt) ? at : lastFailedAt;
         return new AccountState(institution, account, pending, wait, syncUntilCallback && !viaCallback, lastStoredAt,
-                firstSeenAt, consecutiveFailures + 1, code);
+                firstSeenAt, consecutiveFailures + 1, code, failedAt);
     }
 }

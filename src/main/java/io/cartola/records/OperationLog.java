@@ -72,14 +72,24 @@ public class OperationLog {
         } else {
             KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
             record = record.with(new Result(null, envelope.additionalInformation(), rawKey, null),
-                    new Failure(error.code(), error.type(), error.description(), retryNotBefore(s, error)));
+                    new Failure(error.code(), error.type(), error.description(), retryNotBefore(record.recordedAt(), error)));
         }
-        return create(s.operationKey(Stage.RESULT), record) ? Optional.of(record) : Optional.empty();
+        String key = s.operationKey(Stage.RESULT);
+        if (create(key, record)) {
+            return Optional.of(record);
+        }
+        // a failure recorded without any answer from Khipu (a timeout, say) is superseded by the answer that came after all
+        Optional<ObjectStore.Stored> prior = store.read(key);
+        if (prior.isPresent() && decode(prior.get()).operationId() == null
+                && store.replace(key, encode(record), JSON, prior.get().version())) {
+            return Optional.of(record);
+        }
+        return Optional.empty();
     }
 
-    /** When Khipu allows the next request after this error: four hours after the request for WAIT_4_HOURS. */
-    public static Instant retryNotBefore(AccountRequest s, KhipuError error) {
-        return KhipuError.WAIT_4_HOURS_BEFORE_RETRY.equals(error.type()) ? s.requestedAt().plus(WAIT_4_HOURS) : null;
+    /** When Khipu allows the next request after this error, received at {@code at}: four hours later for WAIT_4_HOURS. */
+    static Instant retryNotBefore(Instant at, KhipuError error) {
+        return KhipuError.WAIT_4_HOURS_BEFORE_RETRY.equals(error.type()) ? at.plus(WAIT_4_HOURS) : null;
     }
 
     /** Records a request that got no envelope to store (401, exhausted retries, ...). */
@@ -130,20 +140,26 @@ public class OperationLog {
     }
 
     private boolean create(String key, OperationRecord record) {
+        return store.create(key, encode(record), JSON);
+    }
+
+    private Optional<OperationRecord> read(String key) {
+        return store.read(key).map(this::decode);
+    }
+
+    private byte[] encode(OperationRecord record) {
         try {
-            return store.create(key, mapper.writeValueAsBytes(record), JSON);
+            return mapper.writeValueAsBytes(record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private Optional<OperationRecord> read(String key) {
-        return store.read(key).map(stored -> {
-            try {
-                return mapper.readValue(stored.bytes(), OperationRecord.class);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    private OperationRecord decode(ObjectStore.Stored stored) {
+        try {
+            return mapper.readValue(stored.bytes(), OperationRecord.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -159,4 +159,31 @@ class AccountStateTest {
         assertEquals(0, state(account).get("consecutiveFailures").asInt());
         assertTrue(state(account).hasNonNull("lastStoredAt"));
     }
+
+    @Test
+    void aCallbackForARequestFetchGaveUpOnIsStoredNotCalledADuplicate() throws Exception {
+        String account = Accounts.fresh();
+        // Khipu takes the request but answers too slowly: fetch times out (after its retries) and records a failure
+        khipu.stub(KhipuStandIn.request(account, true).willReturn(KhipuStandIn.json(202, "{\"OperationId\":\"op-slow\"}")
+                .withFixedDelay(1500)));
+
+        JsonPath timedOut = fetch(input("async", account, false));
+
+        assertEquals("FAILED", timedOut.getString("accounts[0].outcome"));
+        assertEquals("TIMEOUT", timedOut.getString("accounts[0].errorCode"));
+        String requestId = timedOut.getString("accounts[0].requestId");
+        String callbackUrl = JSON.readTree(khipu.requests(account).get(0).getBodyAsString()).get("CallbackUrl").asText();
+        assertEquals(0, state(account).get("pending").size(), "no longer awaited");
+
+        CallbackService.Reply reply = callbacks.handle(new CallbackService.Callback("POST",
+                callbackUrl.substring(callbackUrl.indexOf("t=") + 2), Envelopes.ok("op-slow", Envelopes.transactions(2, "slow")), false));
+
+        assertEquals(200, reply.status(), reply.message());
+        assertEquals("stored 2 transactions of operation op-slow", reply.message());
+        JsonNode result = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/" + requestId + ".result"));
+        assertEquals("COMPLETED", result.get("state").asText(), "the answer supersedes the failure recorded without it");
+        assertEquals(2, s3.text("view/btgpactual.cl/account=" + account + "/date=" + today() + "/transactions.jsonl")
+                .orElseThrow().lines().count());
+        assertEquals(0, state(account).get("consecutiveFailures").asInt());
+    }
 }

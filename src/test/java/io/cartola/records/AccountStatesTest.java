@@ -1,6 +1,7 @@
 package io.cartola.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -82,5 +83,31 @@ class AccountStatesTest {
         AccountState state = states.read("btgpactual.cl", account);
         assertEquals(List.of("r2"), state.pending().stream().map(AccountState.Pending::requestId).toList());
         assertTrue(state.lastStoredAt() != null);
+    }
+
+    @Test
+    void aLateResultOfAnOlderRequestDoesNotUndoANewerWait() {
+        Instant ten = Instant.parse("2026-11-24T13:00:00Z");
+        Instant noon = ten.plus(Duration.ofHours(2));
+        AccountState waiting = AccountState.initial("btgpactual.cl", "1", ten)
+                .failed("E201", noon, noon.plus(Duration.ofHours(4)), false);
+
+        AccountState late = waiting.stored(ten, true);
+
+        assertEquals(noon.plus(Duration.ofHours(4)), late.retryNotBefore(), "the newer wait stands");
+        assertEquals(1, late.consecutiveFailures());
+        assertEquals(ten, late.lastStoredAt());
+        AccountState newer = waiting.stored(noon.plus(Duration.ofHours(5)), false);
+        assertEquals(null, newer.retryNotBefore());
+        assertEquals(0, newer.consecutiveFailures());
+    }
+
+    @Test
+    void aRequestSettledMeanwhileIsNotMadeLost() {
+        Instant now = Instant.now();
+        AccountState settled = AccountState.initial("btgpactual.cl", "1", now);
+        assertFalse(settled.withoutPending(Set.of("r1"), true).syncUntilCallback(), "r1 was no longer pending");
+        assertTrue(settled.withPending(new AccountState.Pending("r1", now, now)).withoutPending(Set.of("r1"), true)
+                .syncUntilCallback());
     }
 }
