@@ -92,7 +92,7 @@ public record AccountState(
      * if it is newer than the last failure: a late callback of an older request does not undo a newer WAIT.
      */
     public AccountState stored(Instant at, boolean viaCallback) {
-        Instant last = lastStoredAt == null || at.isAfter(lastStoredAt) ? at : lastStoredAt;
+        Instant last = later(lastStoredAt, at);
         boolean newer = lastFailedAt == null || !at.isBefore(lastFailedAt);
         return new AccountState(institution, account, pending, newer ? null : retryNotBefore,
                 syncUntilCallback && !viaCallback, last, firstSeenAt, newer ? 0 : consecutiveFailures,
@@ -101,9 +101,13 @@ public record AccountState(
 
     /** A request made at {@code at} failed with {@code code}; {@code notBefore} is Khipu's wait, if it asked for one. */
     public AccountState failed(String code, Instant at, Instant notBefore, boolean viaCallback) {
-        Instant wait = notBefore == null ? retryNotBefore : retryNotBefore == null || notBefore.isAfter(retryNotBefore) ? notBefore : retryNotBefore;
-        Instant failedAt = lastFailedAt == null || at.isAfter(lastFailedAt) ? at : lastFailedAt;
-        return new AccountState(institution, account, pending, wait, syncUntilCallback && !viaCallback, lastStoredAt,
-                firstSeenAt, consecutiveFailures + 1, code, failedAt);
+        return new AccountState(institution, account, pending, later(retryNotBefore, notBefore),
+                syncUntilCallback && !viaCallback, lastStoredAt, firstSeenAt, consecutiveFailures + 1, code,
+                later(lastFailedAt, at));
+    }
+
+    /** The later of two times, either of which may be absent. */
+    private static Instant later(Instant a, Instant b) {
+        return a == null || (b != null && b.isAfter(a)) ? b : a;
     }
 }

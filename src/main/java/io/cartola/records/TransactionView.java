@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,9 +145,9 @@ public class TransactionView {
      * line written before lines carried their key gets it from {@link #identities}, like a new one.
      */
     private Map<String, Line> parse(byte[] bytes) {
-        Map<String, Line> lines = new LinkedHashMap<>();
-        List<String> unkeyed = new ArrayList<>();
-        List<Transaction> unkeyedTransactions = new ArrayList<>();
+        List<Line> read = new ArrayList<>();
+        List<String> keys = new ArrayList<>(); // null where the line has no TransactionKey
+        List<Transaction> unkeyed = new ArrayList<>();
         for (String json : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
             if (json.isBlank()) {
                 continue;
@@ -169,25 +170,20 @@ public class TransactionView {
                     }
                 }
                 if (id == null) {
-                    unkeyed.add(json);
-                    unkeyedTransactions.add(transactionReader.readValue(json));
-                    id = "";
+                    unkeyed.add(transactionReader.readValue(json));
                 }
-                lines.put(id.isEmpty() ? "unkeyed:" + unkeyed.size() : id, new Line(json, snapshot));
+                keys.add(id);
+                read.add(new Line(json, snapshot));
             } catch (IOException e) {
                 throw new StorageException("the view holds a line that is not valid JSON", e);
             }
         }
-        if (unkeyed.isEmpty()) {
-            return lines;
+        Iterator<String> computed = identities(unkeyed).iterator();
+        Map<String, Line> lines = new LinkedHashMap<>();
+        for (int i = 0; i < read.size(); i++) {
+            lines.put(keys.get(i) != null ? keys.get(i) : computed.next(), read.get(i));
         }
-        List<String> ids = identities(unkeyedTransactions);
-        Map<String, Line> keyed = new LinkedHashMap<>();
-        for (Map.Entry<String, Line> e : lines.entrySet()) {
-            keyed.put(e.getKey().startsWith("unkeyed:") ? ids.get(Integer.parseInt(e.getKey().substring(8)) - 1) : e.getKey(),
-                    e.getValue());
-        }
-        return keyed;
+        return lines;
     }
 
     private static Instant parseInstant(String text) {
