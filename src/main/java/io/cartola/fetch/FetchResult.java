@@ -18,11 +18,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *
  * @param lost asynchronous requests found without a callback past their deadline in this run
  * @param refused entries of the account list skipped as invalid (see {@code problems})
+ * @param notReached accounts skipped because the run reached cartola.fetch.max-accounts or neared its timeout
+ *        (the rest of {@code skipped} are accounts Khipu told to wait)
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FetchResult(Mode mode, int accepted, int stored, int failed, int skipped, int lost, int refused,
-        List<AccountResult> accounts, Integer unlisted, List<String> problems) {
+        int notReached, List<AccountResult> accounts, Integer unlisted, List<String> problems) {
 
     static final int MAX_LISTED = 1000;
 
@@ -31,7 +33,9 @@ public record FetchResult(Mode mode, int accepted, int stored, int failed, int s
         List<AccountResult> listed = accounts.size() > MAX_LISTED ? accounts.subList(0, MAX_LISTED) : accounts;
         return new FetchResult(mode,
                 count(accounts, Outcome.ACCEPTED), count(accounts, Outcome.STORED), count(accounts, Outcome.FAILED),
-                count(accounts, Outcome.SKIPPED), lost, problems.size(), List.copyOf(listed),
+                count(accounts, Outcome.SKIPPED), lost, problems.size(),
+                (int) accounts.stream().filter(a -> a.outcome() == Outcome.SKIPPED && a.retryNotBefore() == null).count(),
+                List.copyOf(listed),
                 accounts.size() > MAX_LISTED ? accounts.size() - MAX_LISTED : null,
                 problems.isEmpty() ? null : List.copyOf(problems.size() > MAX_LISTED ? problems.subList(0, MAX_LISTED) : problems));
     }

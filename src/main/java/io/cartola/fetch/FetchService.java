@@ -120,6 +120,10 @@ public class FetchService {
         LOG.infof("fetch %s (%s): %d accounts, %d accepted, %d stored, %d failed, %d skipped, %d lost, %d refused",
                 mode, in.trigger(), out.size(), result.accepted(), result.stored(), result.failed(), result.skipped(),
                 result.lost(), result.refused());
+        if (result.notReached() > 0) {
+            LOG.warnf("fetch: %d accounts not reached in this run (cartola.fetch.max-accounts %d, cartola.fetch.timeout %s)",
+                    result.notReached(), max, config.fetch().timeout().map(Duration::toString).orElse("none"));
+        }
         emit(result, oldestHours.get());
         return result;
     }
@@ -290,6 +294,7 @@ public class FetchService {
         values.put("AccountsSkipped", result.skipped());
         values.put("AccountsLost", result.lost());
         values.put("AccountsRefused", result.refused());
+        values.put("AccountsNotReached", result.notReached());
         values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);
         metrics.emit(values);
     }

@@ -77,6 +77,7 @@ class AccountListFetchTest {
                 KEY + " line 12: repeats ****0001 of line 2"), result.getList("problems"));
         assertEquals(LIMIT, result.getInt("stored"));
         assertEquals(valid - LIMIT, result.getInt("skipped"));
+        assertEquals(valid - LIMIT, result.getInt("notReached"), "skipped for room, not because Khipu said to wait");
         assertEquals(FetchResult.MAX_LISTED, result.getList("accounts").size());
         assertEquals(valid - FetchResult.MAX_LISTED, result.getInt("unlisted"));
         assertTrue(result.getString("accounts[" + LIMIT + "].message").contains("cartola.fetch.max-accounts"));

@@ -84,6 +84,7 @@ class AccountStateTest {
         assertTrue(until.isAfter(Instant.now().plus(Duration.ofMinutes(239))), until.toString());
         assertEquals("SKIPPED", second.getString("accounts[0].outcome"));
         assertEquals(1, second.getInt("skipped"));
+        assertEquals(0, second.getInt("notReached"), "a wait is not a run out of room");
         assertEquals(until, Instant.parse(second.getString("accounts[0].retryNotBefore")));
         assertTrue(second.getString("accounts[0].message").contains("force"), second.getString("accounts[0].message"));
         assertEquals(1, khipu.requests(account).size(), "not asked again");

@@ -225,6 +225,8 @@ class SamTemplateTest {
     void everyWayAnAccountGoesUnfetchedHasAnAlarmThatSaysWhatToDo() {
         assertTrue(resource("AccountsFailedOrLostAlarm").toString().contains("AccountsFailed"));
         assertTrue(resource("AccountsFailedOrLostAlarm").toString().contains("AccountsLost"));
+        assertTrue(resource("AccountsFailedOrLostAlarm").toString().contains("AccountsNotReached"));
+        assertTrue(resource("AccountsFailedOrLostAlarm").toString().contains("AccountsRefused"));
         assertTrue(resource("StaleDataAlarm").toString().contains("OldestDataAgeHours"));
         assertEquals("breaching", resource("FetchNotRunningAlarm").get("TreatMissingData").asText());
         for (Map.Entry<String, JsonNode> e : resources.properties()) {
