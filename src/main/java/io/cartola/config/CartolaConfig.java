@@ -20,6 +20,9 @@ public interface CartolaConfig {
 
     /** The rule for {@code cartola.s3.bucket}, checked at start and where the store is made. */
     String BUCKET_REQUIRED = "cartola.s3.bucket is required when cartola.storage=s3";
+    /** The rule for {@code cartola.credentials.bucket}, likewise. */
+    String CREDENTIALS_BUCKET_REQUIRED = "cartola.credentials.bucket is required when cartola.storage=s3 "
+            + "(the bucket, encrypted with its own KMS key, that holds the accounts' access tokens)";
 
     Khipu khipu();
 
@@ -45,6 +48,8 @@ public interface CartolaConfig {
 
     File file();
 
+    Credentials credentials();
+
     Fetch fetch();
 
     Secrets secrets();
@@ -66,7 +71,21 @@ public interface CartolaConfig {
 
         Optional<String> bearerToken();
 
-        /** A Secrets Manager secret holding the API key or bearer token, read at start (see SecretsManagerConfigSourceFactory). */
+        /**
+         * OAuth 2.0 client credentials: with {@code client-id}, {@code client-secret} and {@code token-url},
+         * cartola obtains Khipu's token itself and renews it before it expires (Quarkus' OIDC client).
+         */
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+
+        /** Khipu's token endpoint for the client-credentials grant. */
+        Optional<URI> tokenUrl();
+
+        /**
+         * A Secrets Manager secret holding the API key, the bearer token or the client credentials, read at
+         * start (see SecretsManagerConfigSourceFactory).
+         */
         Optional<String> secretArn();
 
         /** The institution in Khipu's path and in the storage keys. */
@@ -101,6 +120,14 @@ public interface CartolaConfig {
     }
 
     interface S3 {
+        Optional<String> bucket();
+    }
+
+    interface Credentials {
+        /**
+         * The S3 bucket of the accounts' own access tokens (apart from the data, under a KMS key only the
+         * functions may use); with the file store they are kept under {@code credentials/} in its folder.
+         */
         Optional<String> bucket();
     }
 

@@ -31,15 +31,10 @@ public class ConfigCheck {
     static List<String> problems(CartolaConfig config, String export) {
         boolean fetch = export.isEmpty() || export.equals("fetch");
         boolean webhook = export.isEmpty() || export.equals("webhook");
+        boolean credentials = export.isEmpty() || export.equals("credentials");
         List<String> problems = new ArrayList<>();
         if (fetch) {
-            boolean key = config.khipu().apiKey().isPresent();
-            boolean bearer = config.khipu().bearerToken().isPresent();
-            if (key == bearer) {
-                problems.add(key
-                        ? "set only one of cartola.khipu.api-key and cartola.khipu.bearer-token, not both"
-                        : "cartola.khipu.api-key (or cartola.khipu.bearer-token) is required");
-            }
+            problems.addAll(khipuCredential(config.khipu()));
             if (config.callback().url().isEmpty()) {
                 problems.add("cartola.callback.url is required (the webhook's public URL, for asynchronous fetches)");
             }
@@ -57,6 +52,39 @@ public class ConfigCheck {
         }
         if (config.storage() == CartolaConfig.StorageKind.s3 && config.s3().bucket().isEmpty()) {
             problems.add(CartolaConfig.BUCKET_REQUIRED);
+        }
+        if ((fetch || credentials) && config.storage() == CartolaConfig.StorageKind.s3
+                && config.credentials().bucket().isEmpty()) {
+            problems.add(CartolaConfig.CREDENTIALS_BUCKET_REQUIRED);
+        }
+        return problems;
+    }
+
+    /** The deployment's own credential for accounts without a token of their own: exactly one kind. */
+    static List<String> khipuCredential(CartolaConfig.Khipu khipu) {
+        boolean clientCredentials = khipu.clientId().isPresent() || khipu.clientSecret().isPresent();
+        int kinds = (khipu.apiKey().isPresent() ? 1 : 0) + (khipu.bearerToken().isPresent() ? 1 : 0) + (clientCredentials ? 1 : 0);
+        if (kinds == 0) {
+            return List.of("a Khipu credential is required: cartola.khipu.client-id with client-secret and token-url, "
+                    + "cartola.khipu.bearer-token, or cartola.khipu.api-key");
+        }
+        if (kinds > 1) {
+            return List.of("set only one Khipu credential: cartola.khipu.client-id/client-secret, "
+                    + "cartola.khipu.bearer-token or cartola.khipu.api-key (Khipu takes one or the other, never both)");
+        }
+        List<String> problems = new ArrayList<>();
+        if (clientCredentials) {
+            if (khipu.clientId().isEmpty()) {
+                problems.add("cartola.khipu.client-id is required with cartola.khipu.client-secret");
+            }
+            if (khipu.clientSecret().isEmpty()) {
+                problems.add("cartola.khipu.client-secret is required with cartola.khipu.client-id");
+            }
+            if (khipu.tokenUrl().isEmpty()) {
+                problems.add("cartola.khipu.token-url is required with client credentials (Khipu's token endpoint)");
+            } else if (!khipu.tokenUrl().get().isAbsolute()) {
+                problems.add("cartola.khipu.token-url must be an absolute https URL, got " + khipu.tokenUrl().get());
+            }
         }
         return problems;
     }

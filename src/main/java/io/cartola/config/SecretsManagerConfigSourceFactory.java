@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
 /**
  * Reads cartola's secrets from AWS Secrets Manager when the function starts, so they never sit in
  * environment variables or templates. {@code cartola.khipu.secret-arn} names a secret holding
- * {@code {"api-key": "..."}} or {@code {"bearer-token": "..."}} (a plain string is an API key);
+ * {@code {"api-key": "..."}}, {@code {"bearer-token": "..."}} or
+ * {@code {"client-id": "...", "client-secret": "..."}} (a plain string is an API key);
  * {@code cartola.callback.secret-arn} names the callback signing key. Nothing happens when neither
  * is set (local runs and tests).
  */
@@ -61,7 +62,7 @@ public class SecretsManagerConfigSourceFactory implements ConfigSourceFactory {
         try {
             JsonNode json = new ObjectMapper().readTree(text);
             Map<String, String> out = new HashMap<>();
-            for (String key : List.of("api-key", "bearer-token")) {
+            for (String key : List.of("api-key", "bearer-token", "client-id", "client-secret", "token-url")) {
                 if (json.hasNonNull(key)) {
                     out.put("cartola.khipu." + key, json.get(key).asText());
                 }
@@ -69,7 +70,7 @@ public class SecretsManagerConfigSourceFactory implements ConfigSourceFactory {
             return out;
         } catch (java.io.IOException e) {
             throw new IllegalStateException("the secret named by " + KHIPU_ARN
-                    + " is neither a plain API key nor JSON like {\"api-key\": \"...\"}");
+                    + " is neither a plain API key nor JSON like {\"api-key\": \"...\"} or {\"client-id\": \"...\", \"client-secret\": \"...\"}");
         }
     }
 

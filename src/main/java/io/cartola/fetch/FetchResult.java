@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.cartola.khipu.KhipuGateway;
 import io.cartola.records.AccountRequest;
 import io.cartola.records.Mode;
 import io.cartola.records.OperationRecord;
@@ -19,12 +20,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param lost asynchronous requests found without a callback past their deadline in this run
  * @param refused entries of the account list skipped as invalid (see {@code problems})
  * @param notReached accounts skipped because the run reached cartola.fetch.max-accounts or neared its timeout
- *        (the rest of {@code skipped} are accounts Khipu told to wait)
+ *        (the rest of {@code skipped} are accounts Khipu told to wait or whose access token it rejected)
+ * @param unauthorised accounts whose own access token Khipu rejected (401), in this run or before, and that wait
+ *        for a new one ({@code errorCode} TOKEN_REJECTED)
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FetchResult(Mode mode, int accepted, int stored, int failed, int skipped, int lost, int refused,
-        int notReached, List<AccountResult> accounts, Integer unlisted, List<String> problems) {
+        int notReached, int unauthorised, List<AccountResult> accounts, Integer unlisted, List<String> problems) {
 
     static final int MAX_LISTED = 1000;
 
@@ -34,7 +37,9 @@ public record FetchResult(Mode mode, int accepted, int stored, int failed, int s
         return new FetchResult(mode,
                 count(accounts, Outcome.ACCEPTED), count(accounts, Outcome.STORED), count(accounts, Outcome.FAILED),
                 count(accounts, Outcome.SKIPPED), lost, problems.size(),
-                (int) accounts.stream().filter(a -> a.outcome() == Outcome.SKIPPED && a.retryNotBefore() == null).count(),
+                (int) accounts.stream().filter(a -> a.outcome() == Outcome.SKIPPED && a.retryNotBefore() == null
+                        && a.errorCode() == null).count(),
+                (int) accounts.stream().filter(a -> KhipuGateway.TOKEN_REJECTED.equals(a.errorCode())).count(),
                 List.copyOf(listed),
                 accounts.size() > MAX_LISTED ? accounts.size() - MAX_LISTED : null,
                 problems.isEmpty() ? null : List.copyOf(problems.size() > MAX_LISTED ? problems.subList(0, MAX_LISTED) : problems));
@@ -51,7 +56,10 @@ public record FetchResult(Mode mode, int accepted, int stored, int failed, int s
         STORED,
         /** Khipu reported an error or could not be served; see errorCode and errorType. */
         FAILED,
-        /** Not asked this run: Khipu said to wait (see retryNotBefore), or the run ran out of time or room. */
+        /**
+         * Not asked this run: Khipu said to wait (see retryNotBefore) or rejected the account's own token
+         * (errorCode TOKEN_REJECTED), or the run ran out of time or room.
+         */
         SKIPPED
     }
 
@@ -88,6 +96,13 @@ public record FetchResult(Mode mode, int accepted, int stored, int failed, int s
 
         static AccountResult skipped(String account, Instant until, String message, Integer lost) {
             return new AccountResult(account, null, null, Outcome.SKIPPED, null, null, null, null, message, until, lost);
+        }
+
+        /** Khipu rejected the account's own token on a request made at {@code rejectedAt}; no new one since. */
+        static AccountResult unauthorised(String account, Instant rejectedAt, Integer lost) {
+            return new AccountResult(account, null, null, Outcome.SKIPPED, null, null, KhipuGateway.TOKEN_REJECTED, null,
+                    "not asked: Khipu rejected this account's access token (HTTP 401) on a request made at " + rejectedAt
+                            + "; register a new one (the credentials function), or invoke with \"force\": true", null, lost);
         }
 
         AccountResult withLost(int lost) {

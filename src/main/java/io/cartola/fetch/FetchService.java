@@ -23,6 +23,8 @@ import org.jboss.logging.Logger;
 
 import io.cartola.callback.CallbackToken;
 import io.cartola.config.CartolaConfig;
+import io.cartola.credentials.AccountToken;
+import io.cartola.credentials.AccountTokens;
 import io.cartola.fetch.FetchResult.AccountResult;
 import io.cartola.fetch.FetchResult.Outcome;
 import io.cartola.khipu.KhipuException;
@@ -61,18 +63,20 @@ public class FetchService {
     private final OperationLog log;
     private final AccountStates states;
     private final CallbackToken tokens;
+    private final AccountTokens accessTokens;
     private final ObjectStore store;
     private final Metrics metrics;
     private final Clock clock;
     private final String institution;
 
     public FetchService(CartolaConfig config, KhipuGateway khipu, OperationLog log, AccountStates states,
-            CallbackToken tokens, ObjectStore store, Metrics metrics, Clock clock) {
+            CallbackToken tokens, AccountTokens accessTokens, ObjectStore store, Metrics metrics, Clock clock) {
         this.config = config;
         this.khipu = khipu;
         this.log = log;
         this.states = states;
         this.tokens = tokens;
+        this.accessTokens = accessTokens;
         this.store = store;
         this.metrics = metrics;
         this.clock = clock;
@@ -117,9 +121,9 @@ public class FetchService {
                     "not asked: past cartola.fetch.max-accounts (" + max + ") in one run", null));
         }
         FetchResult result = FetchResult.of(mode, out, list.problems());
-        LOG.infof("fetch %s (%s): %d accounts, %d accepted, %d stored, %d failed, %d skipped, %d lost, %d refused",
+        LOG.infof("fetch %s (%s): %d accounts, %d accepted, %d stored, %d failed, %d skipped, %d lost, %d refused, %d unauthorised",
                 mode, in.trigger(), out.size(), result.accepted(), result.stored(), result.failed(), result.skipped(),
-                result.lost(), result.refused());
+                result.lost(), result.refused(), result.unauthorised());
         if (result.notReached() > 0) {
             LOG.warnf("fetch: %d accounts not reached in this run (cartola.fetch.max-accounts %d, cartola.fetch.timeout %s)",
                     result.notReached(), max, config.fetch().timeout().map(Duration::toString).orElse("none"));
@@ -176,6 +180,12 @@ public class FetchService {
                 state = states.update(institution, account, st -> st.withoutPending(ids, anyLost));
             }
             oldestHours.accumulate(state.dataAge(now).toSeconds() / 3600.0);
+            AccountToken token = accessTokens.find(account).orElse(null);
+            if (!force && token != null && state.awaitsNewToken(token.registeredAt())) {
+                LOG.warnf("fetch account=%s: skipped, Khipu rejected its access token on a request of %s; waiting for a new one",
+                        masked, state.tokenRejectedAt());
+                return AccountResult.unauthorised(masked, state.tokenRejectedAt(), lost == 0 ? null : lost);
+            }
             if (!force && state.waiting(now)) {
                 LOG.infof("fetch account=%s: skipped, Khipu asked to wait until %s (%s)", masked, state.retryNotBefore(),
                         state.lastError());
@@ -185,7 +195,7 @@ public class FetchService {
             }
             Mode mode = state.syncUntilCallback() ? Mode.sync : runMode;
             s = new AccountRequest(institution, account, tokens.newRequestId(), now, AccountRequest.dayOf(now, config.zone()), mode);
-            return log(s, ask(s)).withLost(lost);
+            return log(s, ask(s, token == null ? null : token.accessToken())).withLost(lost);
         } catch (StorageException e) {
             LOG.errorf(e, "fetch account=%s: storage failed", masked);
             return AccountResult.failed(masked, s == null ? null : s.requestId(), s == null ? null : s.mode(), "STORAGE",
@@ -211,7 +221,7 @@ public class FetchService {
         return lost;
     }
 
-    private AccountResult ask(AccountRequest s) {
+    private AccountResult ask(AccountRequest s, String accessToken) {
         try {
             String callbackUrl = null;
             if (s.mode() == Mode.async) {
@@ -222,7 +232,7 @@ public class FetchService {
                 states.update(institution, s.account(), st -> st.withPending(pending));
                 callbackUrl = callbackUrl(s.requestId(), s.requestedAt());
             }
-            KhipuReply reply = khipu.transactions(s.account(), callbackUrl);
+            KhipuReply reply = khipu.transactions(s.account(), callbackUrl, accessToken);
             if (reply.accepted()) {
                 log.accepted(s, reply.operationId());
                 return AccountResult.accepted(s, reply.operationId());
@@ -256,8 +266,10 @@ public class FetchService {
     private AccountResult failed(AccountRequest s, String code, String message) {
         log.failed(s, code, message, null);
         // no longer waited for: if Khipu did accept it after all, its callback is still taken and merged
-        states.update(institution, s.account(), st -> st.withoutPending(Set.of(s.requestId()), false)
-                .failed(code, s.requestedAt(), null, false));
+        Set<String> request = Set.of(s.requestId());
+        states.update(institution, s.account(), st -> KhipuGateway.TOKEN_REJECTED.equals(code)
+                ? st.withoutPending(request, false).tokenRejected(code, s.requestedAt())
+                : st.withoutPending(request, false).failed(code, s.requestedAt(), null, false));
         return AccountResult.failed(s.maskedAccount(), s.requestId(), s.mode(), code, message);
     }
 
@@ -295,6 +307,7 @@ public class FetchService {
         values.put("AccountsLost", result.lost());
         values.put("AccountsRefused", result.refused());
         values.put("AccountsNotReached", result.notReached());
+        values.put("AccountsUnauthorised", result.unauthorised());
         values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);
         metrics.emit(values);
     }

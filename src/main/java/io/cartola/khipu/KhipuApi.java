@@ -6,14 +6,16 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -25,16 +27,21 @@ import io.quarkus.rest.client.reactive.ClientExceptionMapper;
  * family ({@code /v1/cl/banking/personal/{institution}/transactions}) is configuration, not a copy.
  */
 @RegisterRestClient(configKey = "khipu")
-@RegisterClientHeaders(KhipuAuthHeaders.class)
+@RegisterProvider(KhipuCredentialFilter.class)
 @Path("/v1/cl/banking/personal")
 public interface KhipuApi {
 
-    /** 200 carries the result, 202 means it will be POSTed to the CallbackUrl. Raw bytes: they are stored as sent. */
+    /**
+     * 200 carries the result, 202 means it will be POSTed to the CallbackUrl. Raw bytes: they are stored as sent.
+     * {@code authorization}: the account's own {@code Bearer} token, or null for the deployment's credential
+     * (see {@link KhipuCredentialFilter}).
+     */
     @POST
     @Path("/{institution}/transactions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    RestResponse<byte[]> transactions(@PathParam("institution") String institution, TransactionsRequest request);
+    RestResponse<byte[]> transactions(@PathParam("institution") String institution,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, TransactionsRequest request);
 
     @ClientExceptionMapper
     static RuntimeException toException(Response response) {
@@ -43,9 +50,11 @@ public interface KhipuApi {
             return new KhipuTransientException("HTTP_" + status, "Khipu answered HTTP " + status,
                     retryAfter(response.getHeaderString("Retry-After")));
         }
-        if (status == 401 || status == 403) {
-            return new KhipuException("HTTP_" + status, "Khipu rejected the credentials (HTTP " + status
-                    + "): check cartola.khipu.api-key or cartola.khipu.bearer-token; not retried");
+        if (status == 401) {
+            return new KhipuUnauthorizedException();
+        }
+        if (status == 403) {
+            return new KhipuException("HTTP_403", "Khipu refused the request (HTTP 403): the credential lacks access; not retried");
         }
         return new KhipuException("HTTP_" + status, "Khipu answered HTTP " + status + "; not retried");
     }

@@ -22,6 +22,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param consecutiveFailures failed requests since the last stored result
  * @param lastError the code of the last failure
  * @param lastFailedAt when the request that failed last was made
+ * @param tokenRejectedAt when a request Khipu answered with 401 for the account's own access token was made: the
+ *        account is not asked again with that token (see {@link #awaitsNewToken})
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,7 +37,8 @@ public record AccountState(
         Instant firstSeenAt,
         int consecutiveFailures,
         String lastError,
-        Instant lastFailedAt) {
+        Instant lastFailedAt,
+        Instant tokenRejectedAt) {
 
     public AccountState {
         pending = pending == null ? List.of() : List.copyOf(pending);
@@ -47,7 +50,7 @@ public record AccountState(
     }
 
     public static AccountState initial(String institution, String account, Instant now) {
-        return new AccountState(institution, account, List.of(), null, false, null, now, 0, null, null);
+        return new AccountState(institution, account, List.of(), null, false, null, now, 0, null, null, null);
     }
 
     /** Pending requests whose deadline has passed at {@code now}. */
@@ -73,7 +76,7 @@ public record AccountState(
         List<Pending> list = new ArrayList<>(pending);
         list.add(added);
         return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback, lastStoredAt, firstSeenAt,
-                consecutiveFailures, lastError, lastFailedAt);
+                consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt);
     }
 
     /**
@@ -84,7 +87,7 @@ public record AccountState(
         boolean stillPending = pending.stream().anyMatch(p -> requestIds.contains(p.requestId()));
         List<Pending> list = pending.stream().filter(p -> !requestIds.contains(p.requestId())).toList();
         return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback || (lost && stillPending),
-                lastStoredAt, firstSeenAt, consecutiveFailures, lastError, lastFailedAt);
+                lastStoredAt, firstSeenAt, consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt);
     }
 
     /**
@@ -96,14 +99,29 @@ public record AccountState(
         boolean newer = lastFailedAt == null || !at.isBefore(lastFailedAt);
         return new AccountState(institution, account, pending, newer ? null : retryNotBefore,
                 syncUntilCallback && !viaCallback, last, firstSeenAt, newer ? 0 : consecutiveFailures,
-                newer ? null : lastError, newer ? null : lastFailedAt);
+                newer ? null : lastError, newer ? null : lastFailedAt, newer ? null : tokenRejectedAt);
     }
 
     /** A request made at {@code at} failed with {@code code}; {@code notBefore} is Khipu's wait, if it asked for one. */
     public AccountState failed(String code, Instant at, Instant notBefore, boolean viaCallback) {
         return new AccountState(institution, account, pending, later(retryNotBefore, notBefore),
                 syncUntilCallback && !viaCallback, lastStoredAt, firstSeenAt, consecutiveFailures + 1, code,
-                later(lastFailedAt, at));
+                later(lastFailedAt, at), tokenRejectedAt);
+    }
+
+    /** Khipu rejected the account's own access token on a request made at {@code at}. */
+    public AccountState tokenRejected(String code, Instant at) {
+        AccountState f = failed(code, at, null, false);
+        return new AccountState(institution, account, f.pending, f.retryNotBefore, f.syncUntilCallback, f.lastStoredAt,
+                f.firstSeenAt, f.consecutiveFailures, f.lastError, f.lastFailedAt, later(tokenRejectedAt, at));
+    }
+
+    /**
+     * Whether the account's token, registered at {@code registeredAt}, is one Khipu already rejected: only a
+     * token registered after the rejection is tried again.
+     */
+    public boolean awaitsNewToken(Instant registeredAt) {
+        return tokenRejectedAt != null && !registeredAt.isAfter(tokenRejectedAt);
     }
 
     /** The later of two times, either of which may be absent. */

@@ -9,7 +9,7 @@ import io.cartola.storage.StorageException;
  * grows with each attempt (exponential backoff, full jitter) and try again, so that writers racing
  * for one object spread out instead of colliding again at once.
  */
-final class Contention {
+public final class Contention {
 
     static final int MAX_ATTEMPTS = 12;
     private static final long BASE_MS = 10;
@@ -20,11 +20,11 @@ final class Contention {
 
     /** One attempt: true when its conditional write went through (or nothing needed writing). */
     @FunctionalInterface
-    interface Attempt {
+    public interface Attempt {
         boolean run();
     }
 
-    static void retry(String what, Attempt attempt) {
+    public static void retry(String what, Attempt attempt) {
         for (int i = 0; i < MAX_ATTEMPTS; i++) {
             if (attempt.run()) {
                 return;

@@ -127,6 +127,18 @@ public class FileObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public void delete(String key) {
+        Path target = resolve(key);
+        synchronized (lock(target)) {
+            try {
+                Files.deleteIfExists(target);
+            } catch (IOException e) {
+                throw new StorageException("could not delete " + key, e);
+            }
+        }
+    }
+
     private static String version(Path file) throws IOException {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         return a.fileKey() + "/" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) + "/" + a.size();

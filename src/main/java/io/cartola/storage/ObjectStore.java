@@ -19,6 +19,9 @@ public interface ObjectStore {
 
     Optional<Stored> read(String key);
 
+    /** Removes the object at {@code key}, if there is one. */
+    void delete(String key);
+
     /** Streams an object too large to hold whole (an account list); empty if absent. The caller closes it. */
     Optional<java.io.InputStream> open(String key);
 

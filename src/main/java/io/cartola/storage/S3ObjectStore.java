@@ -69,6 +69,17 @@ public class S3ObjectStore implements ObjectStore {
         });
     }
 
+    @Override
+    public void delete(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (S3Exception e) {
+            throw new StorageException("S3 refused to delete " + key + " (HTTP " + e.statusCode() + ")", e);
+        } catch (SdkException e) {
+            throw new StorageException("S3 unreachable deleting " + key, e);
+        }
+    }
+
     /** A GET: empty when the key does not exist, a StorageException when S3 refuses or cannot be reached. */
     private static <T> Optional<T> get(String key, java.util.function.Supplier<T> request) {
         try {

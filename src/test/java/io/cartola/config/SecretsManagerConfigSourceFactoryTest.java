@@ -21,6 +21,8 @@ class SecretsManagerConfigSourceFactoryTest {
         assertEquals(Map.of("cartola.khipu.bearer-token", "eyJ.x.y"),
                 SecretsManagerConfigSourceFactory.khipu("{\"bearer-token\":\"eyJ.x.y\"}"));
         assertEquals(Map.of("cartola.khipu.api-key", "k"), SecretsManagerConfigSourceFactory.khipu("{\"api-key\":\"k\"}"));
+        assertEquals(Map.of("cartola.khipu.client-id", "id-1", "cartola.khipu.client-secret", "s3cr3t"),
+                SecretsManagerConfigSourceFactory.khipu("{\"client-id\":\"id-1\",\"client-secret\":\"s3cr3t\"}"));
     }
 
     @Test

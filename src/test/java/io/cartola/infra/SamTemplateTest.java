@@ -64,8 +64,11 @@ class SamTemplateTest {
     static List<JsonNode> allowStatements() {
         List<JsonNode> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : resources.properties()) {
-            if (e.getValue().get("Type").asText().equals("AWS::IAM::Role")) {
-                for (JsonNode policy : e.getValue().at("/Properties/Policies")) {
+            String type = e.getValue().get("Type").asText();
+            if (type.equals("AWS::IAM::Role") || type.equals("AWS::IAM::Policy")) {
+                JsonNode policies = type.equals("AWS::IAM::Role") ? e.getValue().at("/Properties/Policies")
+                        : new ObjectMapper().createArrayNode().add(e.getValue().get("Properties"));
+                for (JsonNode policy : policies) {
                     for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
                         // a statement present only under a condition: check what it grants when present
                         statement = statement.has("Fn::If") ? statement.get("Fn::If").get(1) : statement;
@@ -148,10 +151,51 @@ class SamTemplateTest {
     }
 
     @Test
+    void accessTokensAreEncryptedUnderAKeyOnlyFetchAndTheCredentialsFunctionMayUse() {
+        JsonNode encryption = resource("CredentialsBucket").at("/BucketEncryption/ServerSideEncryptionConfiguration/0");
+        assertEquals("aws:kms", encryption.at("/ServerSideEncryptionByDefault/SSEAlgorithm").asText());
+        assertTrue(encryption.at("/ServerSideEncryptionByDefault/KMSMasterKeyID").toString().contains("CredentialsKey"));
+        assertTrue(encryption.get("BucketKeyEnabled").asBoolean());
+        assertFalse(resource("CredentialsBucket").has("VersioningConfiguration"), "a revoked token must not linger as a version");
+        for (String kept : List.of("CredentialsBucket", "CredentialsKey")) {
+            assertEquals("Retain", resources.at("/" + kept + "/DeletionPolicy").asText(), kept);
+        }
+        String use = "kms:Decrypt|kms:Encrypt|kms:GenerateDataKey|kms:ReEncrypt|kms:\\*";
+        for (JsonNode statement : resource("CredentialsKey").at("/KeyPolicy/Statement")) {
+            String principal = statement.get("Principal").toString();
+            String actions = statement.get("Action").toString();
+            if (principal.contains(":root")) {
+                assertFalse(java.util.regex.Pattern.compile(use).matcher(actions).find(), "the account may not read tokens: " + actions);
+            } else {
+                assertTrue(principal.contains("FetchFunctionRole") || principal.contains("CredentialsFunctionRole"), principal);
+                assertTrue(statement.at("/Condition/StringEquals/kms:ViaService").toString().contains("s3.${AWS::Region}"),
+                        "only through S3: " + statement);
+            }
+        }
+        String webhook = resources.at("/WebhookFunctionRole").toString();
+        assertFalse(webhook.contains("CredentialsBucket") || webhook.contains("CredentialsKey"), "the public webhook never sees tokens");
+        for (JsonNode r : resources) {
+            if (r.get("Type").asText().equals("AWS::IAM::Policy") && r.toString().contains("CredentialsBucket")) {
+                assertFalse(r.at("/Properties/Roles").toString().contains("WebhookFunctionRole"));
+            }
+        }
+        assertTrue(resource("FetchReadsTokensPolicy").toString().contains("s3:GetObject"));
+        assertFalse(resource("FetchReadsTokensPolicy").toString().contains("s3:PutObject"), "fetch only reads tokens");
+        assertEquals("credentials", resource("CredentialsFunction").at("/Environment/Variables/QUARKUS_FUNQY_EXPORT").asText());
+        for (JsonNode r : resources) {
+            if (r.get("Type").asText().equals("AWS::Lambda::Url")) {
+                assertFalse(r.toString().contains("CredentialsFunction"), "the credentials function has no URL");
+            }
+        }
+        assertTrue(resource("AccountsUnauthorisedAlarm").toString().contains("AccountsUnauthorised"));
+    }
+
+    @Test
     void secretsNeverSitInEnvironmentVariablesOrDefaults() {
         for (String function : List.of("FetchFunction", "WebhookFunction")) {
             JsonNode env = resource(function).at("/Environment/Variables");
-            for (String name : List.of("CARTOLA_KHIPU_API_KEY", "CARTOLA_KHIPU_BEARER_TOKEN", "CARTOLA_CALLBACK_SECRET")) {
+            for (String name : List.of("CARTOLA_KHIPU_API_KEY", "CARTOLA_KHIPU_BEARER_TOKEN", "CARTOLA_CALLBACK_SECRET",
+                    "CARTOLA_KHIPU_CLIENT_SECRET")) {
                 assertFalse(env.has(name), function + " has " + name + " in plain text");
             }
             assertTrue(env.get("CARTOLA_CALLBACK_SECRET_ARN").toString().contains("CallbackSigningKey"));

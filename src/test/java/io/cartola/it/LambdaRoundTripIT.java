@@ -162,7 +162,8 @@ class LambdaRoundTripIT {
         List<String> names = new java.util.ArrayList<>();
         first.at("/_aws/CloudWatchMetrics/0/Metrics").forEach(m -> names.add(m.get("Name").asText()));
         assertTrue(names.containsAll(List.of("AccountsRequested", "AccountsAccepted", "AccountsStored", "AccountsFailed",
-                "AccountsSkipped", "AccountsLost", "AccountsRefused", "AccountsNotReached", "OldestDataAgeHours")), names.toString());
+                "AccountsSkipped", "AccountsLost", "AccountsRefused", "AccountsNotReached", "AccountsUnauthorised", "OldestDataAgeHours")),
+                names.toString());
         assertEquals(1, fetchMetrics.get(2).get("AccountsStored").asInt());
         assertEquals(3, webhookMetrics.stream().filter(m -> m.has("CallbacksStored")).count());
         assertEquals(1, webhookMetrics.stream().filter(m -> m.has("CallbacksRejected")).count(), "the forged one");

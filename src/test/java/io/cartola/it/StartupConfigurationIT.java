@@ -41,10 +41,20 @@ class StartupConfigurationIT {
     void fetchWithoutCredentialsOrWebhookUrlAndS3WithoutBucket() throws Exception {
         String failure = startFailure("fetch", Map.of("CARTOLA_STORAGE", "s3",
                 "CARTOLA_CALLBACK_SECRET", "short"));
-        assertTrue(failure.contains("cartola.khipu.api-key (or cartola.khipu.bearer-token) is required"), failure);
+        assertTrue(failure.contains("a Khipu credential is required: cartola.khipu.client-id with client-secret and token-url, cartola.khipu.bearer-token, or cartola.khipu.api-key"), failure);
         assertTrue(failure.contains("cartola.callback.url is required"), failure);
         assertTrue(failure.contains("cartola.callback.secret must be at least 32 characters"), failure);
         assertTrue(failure.contains("cartola.s3.bucket is required when cartola.storage=s3"), failure);
+        assertTrue(failure.contains("cartola.credentials.bucket is required when cartola.storage=s3"), failure);
+    }
+
+    @Test
+    void clientCredentialsNeedTheSecretAndTheTokenUrl() throws Exception {
+        String failure = startFailure("fetch", Map.of("CARTOLA_STORAGE", "file", "CARTOLA_KHIPU_CLIENT_ID", "cartola-it",
+                "CARTOLA_CALLBACK_URL", "https://webhook.example.test/",
+                "CARTOLA_CALLBACK_SECRET", "startup-it-secret-0123456789-0123456789"));
+        assertTrue(failure.contains("cartola.khipu.client-secret is required with cartola.khipu.client-id"), failure);
+        assertTrue(failure.contains("cartola.khipu.token-url is required with client credentials"), failure);
     }
 
     @Test

@@ -59,6 +59,16 @@ class ObjectStoreContractTest {
         }
 
         @Test
+        void deleteRemovesAnObjectAndIgnoresAMissingOne() {
+            String key = prefix + "token.json";
+            store().create(key, "secret".getBytes(UTF_8), "application/json");
+            store().delete(key);
+            assertTrue(store().read(key).isEmpty());
+            store().delete(key);
+            assertTrue(store().create(key, "again".getBytes(UTF_8), "application/json"), "the key is free again");
+        }
+
+        @Test
         void bytesComeBackExactly() {
             byte[] bytes = new byte[256 * 1024];
             new java.util.Random(7).nextBytes(bytes);

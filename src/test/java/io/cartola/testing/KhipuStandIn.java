@@ -39,6 +39,11 @@ public final class KhipuStandIn {
         return instance;
     }
 
+    /** The WireMock server itself, for stubs and checks beyond the transactions endpoint (the token endpoint). */
+    public WireMockServer server() {
+        return server;
+    }
+
     public String baseUrl() {
         return server.baseUrl();
     }

@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class MotoServer {
 
     public static final String BUCKET = "cartola-test";
+    /** The accounts' access tokens, apart from the data as in AWS. */
+    public static final String CREDENTIALS_BUCKET = "cartola-test-credentials";
     private static MotoServer instance;
     private final Process process;
     private final int port;
@@ -89,6 +91,7 @@ public final class MotoServer {
                         MotoServer server = new MotoServer(process, port);
                         try (var s3 = S3Objects.client(server.endpoint())) {
                             s3.createBucket(b -> b.bucket(BUCKET));
+                            s3.createBucket(b -> b.bucket(CREDENTIALS_BUCKET));
                         }
                         return server;
                     }

@@ -16,13 +16,24 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3Objects {
 
     private final S3Client s3;
+    private final String bucket;
 
     public S3Objects() {
         this(MotoServer.get().endpoint());
     }
 
     public S3Objects(java.net.URI endpoint) {
+        this(endpoint, MotoServer.BUCKET);
+    }
+
+    private S3Objects(java.net.URI endpoint, String bucket) {
         this.s3 = client(endpoint);
+        this.bucket = bucket;
+    }
+
+    /** The bucket of the accounts' access tokens. */
+    public static S3Objects credentials() {
+        return new S3Objects(MotoServer.get().endpoint(), MotoServer.CREDENTIALS_BUCKET);
     }
 
     public static S3Client client() {
@@ -40,13 +51,13 @@ public final class S3Objects {
     }
 
     public List<String> keys(String prefix) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(MotoServer.BUCKET).prefix(prefix)).contents().stream()
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
                 .map(S3Object::key).sorted().toList();
     }
 
     public Optional<String> text(String key) {
         try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(MotoServer.BUCKET).key(key)).asString(StandardCharsets.UTF_8));
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -58,5 +69,12 @@ public final class S3Objects {
             throw new AssertionError("expected one object under " + prefix + ", found " + keys);
         }
         return text(keys.get(0)).orElseThrow();
+    }
+
+    /** Every object's text, to scan for what must never be stored. */
+    public java.util.Map<String, String> all() {
+        java.util.Map<String, String> all = new java.util.TreeMap<>();
+        keys("").forEach(key -> text(key).ifPresent(text -> all.put(key, text)));
+        return all;
     }
 }

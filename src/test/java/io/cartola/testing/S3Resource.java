@@ -18,6 +18,7 @@ public class S3Resource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("cartola.storage", "s3");
         config.put("cartola.s3.bucket", MotoServer.BUCKET);
+        config.put("cartola.credentials.bucket", MotoServer.CREDENTIALS_BUCKET);
         config.put("quarkus.s3.endpoint-override", endpoint);
         config.put("quarkus.s3.path-style-access", "true");
         config.put("quarkus.s3.aws.region", "us-east-1");
