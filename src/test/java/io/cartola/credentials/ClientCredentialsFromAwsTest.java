@@ -19,11 +19,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
-import io.cartola.testing.FetchProfile;
 import io.cartola.testing.KhipuStandIn;
 import io.cartola.testing.Lambda;
 import io.cartola.testing.MotoServer;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.cartola.testing.SecretsManagerProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -37,41 +36,25 @@ class ClientCredentialsFromAwsTest {
     static final String CLIENT_SECRET = "client-secret-from-secrets-manager-" + UUID.randomUUID();
     static final String TOKEN = "token-for-the-secrets-manager-client-" + UUID.randomUUID();
 
-    public static class Secret implements QuarkusTestResourceLifecycleManager {
+    public static class Secret extends SecretsManagerProfile.Secrets {
         @Override
-        public Map<String, String> start() {
-            System.setProperty("aws.region", "us-east-1");
-            System.setProperty("aws.accessKeyId", "test");
-            System.setProperty("aws.secretAccessKey", "test");
-            MotoServer moto = MotoServer.get();
+        protected Map<String, String> store(MotoServer moto) {
             return Map.of(
                     "cartola.khipu.secret-arn", moto.secret("cartola/khipu-cc-" + UUID.randomUUID(),
                             "{\"client-id\":\"" + CLIENT_ID + "\",\"client-secret\":\"" + CLIENT_SECRET + "\"}"),
-                    "cartola.secrets.endpoint-override", moto.endpoint().toString(),
                     "cartola.khipu.token-url", KhipuStandIn.get().baseUrl() + TOKEN_PATH);
-        }
-
-        @Override
-        public void stop() {
-            System.clearProperty("aws.region");
-            System.clearProperty("aws.accessKeyId");
-            System.clearProperty("aws.secretAccessKey");
         }
     }
 
-    public static class FromSecretsManager extends FetchProfile {
+    public static class FromSecretsManager extends SecretsManagerProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new java.util.HashMap<>(super.getConfigOverrides());
-            config.remove("cartola.khipu.api-key");
-            return config;
+        protected List<String> fromSecretsManager() {
+            return List.of("cartola.khipu.api-key");
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            List<TestResourceEntry> resources = new java.util.ArrayList<>(super.testResources());
-            resources.add(new TestResourceEntry(Secret.class));
-            return resources;
+        protected Class<Secret> secrets() {
+            return Secret.class;
         }
     }
 

@@ -16,11 +16,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cartola.callback.CallbackToken;
 import io.cartola.testing.Accounts;
 import io.cartola.testing.Envelopes;
-import io.cartola.testing.FetchProfile;
 import io.cartola.testing.KhipuStandIn;
 import io.cartola.testing.Lambda;
 import io.cartola.testing.MotoServer;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.cartola.testing.SecretsManagerProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -33,44 +32,25 @@ class SecretsFromAwsTest {
     static final String API_KEY = "key-from-secrets-manager-" + UUID.randomUUID();
     static final String SIGNING_KEY = "signing-key-from-secrets-manager-0123456789";
 
-    public static class Secrets implements QuarkusTestResourceLifecycleManager {
+    public static class StoredSecrets extends SecretsManagerProfile.Secrets {
         @Override
-        public Map<String, String> start() {
-            MotoServer moto = MotoServer.get();
-            // what Lambda gives every function: a region and the role's credentials (read by the SDK's default chains)
-            System.setProperty("aws.region", "us-east-1");
-            System.setProperty("aws.accessKeyId", "test");
-            System.setProperty("aws.secretAccessKey", "test");
+        protected Map<String, String> store(MotoServer moto) {
             String suffix = UUID.randomUUID().toString();
             return Map.of(
                     "cartola.khipu.secret-arn", moto.secret("cartola/khipu-" + suffix, "{\"api-key\":\"" + API_KEY + "\"}"),
-                    "cartola.callback.secret-arn", moto.secret("cartola/callback-" + suffix, SIGNING_KEY),
-                    "cartola.secrets.endpoint-override", moto.endpoint().toString());
-        }
-
-        @Override
-        public void stop() {
-            System.clearProperty("aws.region");
-            System.clearProperty("aws.accessKeyId");
-            System.clearProperty("aws.secretAccessKey");
+                    "cartola.callback.secret-arn", moto.secret("cartola/callback-" + suffix, SIGNING_KEY));
         }
     }
 
-    public static class FromSecretsManager extends FetchProfile {
+    public static class FromSecretsManager extends SecretsManagerProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new java.util.HashMap<>(super.getConfigOverrides());
-            // overrides outrank every source: leave these to Secrets Manager
-            config.remove("cartola.khipu.api-key");
-            config.remove("cartola.callback.secret");
-            return config;
+        protected List<String> fromSecretsManager() {
+            return List.of("cartola.khipu.api-key", "cartola.callback.secret");
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            List<TestResourceEntry> resources = new java.util.ArrayList<>(super.testResources());
-            resources.add(new TestResourceEntry(Secrets.class));
-            return resources;
+        protected Class<StoredSecrets> secrets() {
+            return StoredSecrets.class;
         }
     }
 
