@@ -52,6 +52,8 @@ public interface CartolaConfig {
 
     Fetch fetch();
 
+    Queue queue();
+
     Secrets secrets();
 
     /** The business day of a snapshot, for the {@code date=} partitions. */
@@ -143,6 +145,25 @@ public interface CartolaConfig {
 
         @WithDefault("true")
         boolean enabled();
+    }
+
+    interface Queue {
+        /**
+         * An SQS queue: when set, fetch plans (one message per account) and {@code fetch-worker}, triggered by
+         * the queue, fetches each account; without it fetch does the work itself.
+         */
+        Optional<URI> url();
+
+        /** Planning sends this many batches of ten at once. */
+        @WithDefault("8")
+        int senders();
+
+        /**
+         * A worker's claim on an account's run: a second delivery of the message meanwhile is put back; after
+         * this long the claim is taken to be a crashed worker's and may be taken over.
+         */
+        @WithDefault("PT15M")
+        Duration claimTimeout();
     }
 
     interface Secrets {

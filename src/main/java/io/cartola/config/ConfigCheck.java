@@ -29,7 +29,7 @@ public class ConfigCheck {
     }
 
     static List<String> problems(CartolaConfig config, String export) {
-        boolean fetch = export.isEmpty() || export.equals("fetch");
+        boolean fetch = export.isEmpty() || export.equals("fetch") || export.equals("fetch-worker");
         boolean webhook = export.isEmpty() || export.equals("webhook");
         boolean credentials = export.isEmpty() || export.equals("credentials");
         List<String> problems = new ArrayList<>();

@@ -21,12 +21,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param refused entries of the account list skipped as invalid (see {@code problems})
  * @param notReached accounts skipped because the run reached cartola.fetch.max-accounts or neared its timeout
  *        (the rest of {@code skipped} are accounts Khipu told to wait or whose access token it rejected)
+ * @param queued accounts sent to the queue for the workers (scaled out; see cartola.queue.url)
  * @param unauthorised accounts whose own access token Khipu rejected (401), in this run or before, and that wait
  *        for a new one ({@code errorCode} TOKEN_REJECTED)
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FetchResult(Mode mode, int accepted, int stored, int failed, int skipped, int lost, int refused,
+public record FetchResult(Mode mode, int queued, int accepted, int stored, int failed, int skipped, int lost, int refused,
         int notReached, int unauthorised, List<AccountResult> accounts, Integer unlisted, List<String> problems) {
 
     static final int MAX_LISTED = 1000;
@@ -34,7 +35,7 @@ public record FetchResult(Mode mode, int accepted, int stored, int failed, int s
     static FetchResult of(Mode mode, List<AccountResult> accounts, List<String> problems) {
         int lost = accounts.stream().mapToInt(a -> a.lostOperations() == null ? 0 : a.lostOperations()).sum();
         List<AccountResult> listed = accounts.size() > MAX_LISTED ? accounts.subList(0, MAX_LISTED) : accounts;
-        return new FetchResult(mode,
+        return new FetchResult(mode, count(accounts, Outcome.QUEUED),
                 count(accounts, Outcome.ACCEPTED), count(accounts, Outcome.STORED), count(accounts, Outcome.FAILED),
                 count(accounts, Outcome.SKIPPED), lost, problems.size(),
                 (int) accounts.stream().filter(a -> a.outcome() == Outcome.SKIPPED && a.retryNotBefore() == null
@@ -50,6 +51,8 @@ public record FetchResult(Mode mode, int accepted, int stored, int failed, int s
     }
 
     public enum Outcome {
+        /** Sent to the queue; a worker fetches it (its outcome is in the worker's log and metrics). */
+        QUEUED,
         /** Khipu accepted an asynchronous request (202); the webhook will store the result. */
         ACCEPTED,
         /** The result was stored. */
@@ -74,6 +77,10 @@ public record FetchResult(Mode mode, int accepted, int stored, int failed, int s
     public record AccountResult(String account, String requestId, String operationId, Outcome outcome, Mode mode,
             Integer transactions, String errorCode, String errorType, String message, Instant retryNotBefore,
             Integer lostOperations) {
+
+        static AccountResult queued(String account, Mode mode) {
+            return new AccountResult(account, null, null, Outcome.QUEUED, mode, null, null, null, null, null, null);
+        }
 
         static AccountResult accepted(AccountRequest s, String operationId) {
             return new AccountResult(s.maskedAccount(), s.requestId(), operationId, Outcome.ACCEPTED, s.mode(), null, null, null,

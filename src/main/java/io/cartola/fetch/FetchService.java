@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +33,8 @@ import io.cartola.khipu.KhipuGateway;
 import io.cartola.khipu.KhipuReply;
 import io.cartola.khipu.KhipuTransientException;
 import io.cartola.khipu.model.Envelope;
+import io.cartola.queue.AccountQueue;
+import io.cartola.queue.AccountTask;
 import io.cartola.records.AccountRequest;
 import io.cartola.records.AccountState;
 import io.cartola.records.AccountStates;
@@ -64,19 +67,22 @@ public class FetchService {
     private final AccountStates states;
     private final CallbackToken tokens;
     private final AccountTokens accessTokens;
+    private final Optional<AccountQueue> queue;
     private final ObjectStore store;
     private final Metrics metrics;
     private final Clock clock;
     private final String institution;
 
     public FetchService(CartolaConfig config, KhipuGateway khipu, OperationLog log, AccountStates states,
-            CallbackToken tokens, AccountTokens accessTokens, ObjectStore store, Metrics metrics, Clock clock) {
+            CallbackToken tokens, AccountTokens accessTokens, Optional<AccountQueue> queue, ObjectStore store, Metrics metrics,
+            Clock clock) {
         this.config = config;
         this.khipu = khipu;
         this.log = log;
         this.states = states;
         this.tokens = tokens;
         this.accessTokens = accessTokens;
+        this.queue = queue;
         this.store = store;
         this.metrics = metrics;
         this.clock = clock;
@@ -99,6 +105,9 @@ public class FetchService {
         }
         int max = config.fetch().maxAccounts();
         List<String> accounts = list.accounts().size() > max ? list.accounts().subList(0, max) : list.accounts();
+        if (queue.isPresent()) {
+            return plan(in, mode, list, accounts, queue.get());
+        }
         Instant startBy = config.fetch().timeout().map(t -> started.plus(t).minus(margin(t))).orElse(Instant.MAX);
 
         List<AccountResult> out = new ArrayList<>(list.accounts().size());
@@ -116,10 +125,7 @@ public class FetchService {
         } finally {
             pool.shutdownNow();
         }
-        for (String account : list.accounts().subList(accounts.size(), list.accounts().size())) {
-            out.add(AccountResult.skipped(Accounts.mask(account), null,
-                    "not asked: past cartola.fetch.max-accounts (" + max + ") in one run", null));
-        }
+        notReached(list, accounts, out);
         FetchResult result = FetchResult.of(mode, out, list.problems());
         LOG.infof("fetch %s (%s): %d accounts, %d accepted, %d stored, %d failed, %d skipped, %d lost, %d refused, %d unauthorised",
                 mode, in.trigger(), out.size(), result.accepted(), result.stored(), result.failed(), result.skipped(),
@@ -130,6 +136,60 @@ public class FetchService {
         }
         emit(result, oldestHours.get());
         return result;
+    }
+
+    /**
+     * Scaled out: one queue message per account, ten a call, {@code cartola.queue.senders} calls at once; the
+     * workers fetch them. An account the queue did not take is {@code FAILED} (code QUEUE) and counted.
+     */
+    private FetchResult plan(FetchInput in, Mode mode, AccountList list, List<String> accounts, AccountQueue queue) {
+        String run = clock.instant() + "/" + tokens.newRequestId();
+        List<List<AccountTask>> batches = new ArrayList<>();
+        for (int i = 0; i < accounts.size(); i += 10) {
+            batches.add(accounts.subList(i, Math.min(i + 10, accounts.size())).stream()
+                    .map(a -> new AccountTask(a, mode, in.force(), run)).toList());
+        }
+        Map<String, String> unsent = new java.util.concurrent.ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(config.queue().senders(), batches.size())));
+        try {
+            List<Future<?>> sends = new ArrayList<>(batches.size());
+            for (List<AccountTask> batch : batches) {
+                sends.add(pool.submit(() -> queue.send(batch).forEach(u -> unsent.put(u.task().account(), u.reason()))));
+            }
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    sends.get(i).get();
+                } catch (ExecutionException e) {
+                    String reason = "not queued: " + e.getCause().getClass().getSimpleName();
+                    batches.get(i).forEach(t -> unsent.put(t.account(), reason));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<AccountResult> out = new ArrayList<>(list.accounts().size());
+        for (String account : accounts) {
+            String reason = unsent.get(account);
+            out.add(reason == null ? AccountResult.queued(Accounts.mask(account), mode)
+                    : AccountResult.failed(Accounts.mask(account), null, mode, "QUEUE", reason));
+        }
+        notReached(list, accounts, out);
+        FetchResult result = FetchResult.of(mode, out, list.problems());
+        LOG.infof("fetch %s (%s) run %s: %d accounts, %d queued, %d not queued, %d refused", mode, in.trigger(), run,
+                out.size(), result.queued(), result.failed(), result.refused());
+        emit(result, Double.NaN);
+        return result;
+    }
+
+    /** The accounts past cartola.fetch.max-accounts, reported as not reached. */
+    private void notReached(AccountList list, List<String> accounts, List<AccountResult> out) {
+        for (String account : list.accounts().subList(accounts.size(), list.accounts().size())) {
+            out.add(AccountResult.skipped(Accounts.mask(account), null,
+                    "not asked: past cartola.fetch.max-accounts (" + config.fetch().maxAccounts() + ") in one run", null));
+        }
     }
 
     /** The configured list: the object named by cartola.accounts.key, else cartola.accounts. */
@@ -162,7 +222,8 @@ public class FetchService {
         return share.compareTo(MAX_MARGIN) < 0 ? share : MAX_MARGIN;
     }
 
-    private AccountResult fetchOne(String account, Mode runMode, boolean force, Instant startBy, DoubleAccumulator oldestHours) {
+    /** One account's run: its state read, lost requests recorded, Khipu asked unless it must wait. */
+    AccountResult fetchOne(String account, Mode runMode, boolean force, Instant startBy, DoubleAccumulator oldestHours) {
         Instant now = clock.instant();
         String masked = Accounts.mask(account);
         if (now.isAfter(startBy)) {
@@ -308,7 +369,12 @@ public class FetchService {
         values.put("AccountsRefused", result.refused());
         values.put("AccountsNotReached", result.notReached());
         values.put("AccountsUnauthorised", result.unauthorised());
-        values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);
+        if (result.queued() > 0) {
+            values.put("AccountsQueued", result.queued());
+        }
+        if (!Double.isNaN(oldestHours)) {
+            values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);
+        }
         metrics.emit(values);
     }
 

@@ -24,6 +24,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param lastFailedAt when the request that failed last was made
  * @param tokenRejectedAt when a request Khipu answered with 401 for the account's own access token was made: the
  *        account is not asked again with that token (see {@link #awaitsNewToken})
+ * @param claim the queued run a worker is fetching, or fetched, this account for (see {@link #claim})
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -38,10 +39,43 @@ public record AccountState(
         int consecutiveFailures,
         String lastError,
         Instant lastFailedAt,
-        Instant tokenRejectedAt) {
+        Instant tokenRejectedAt,
+        Claim claim) {
 
     public AccountState {
         pending = pending == null ? List.of() : List.copyOf(pending);
+    }
+
+    /** A worker's hold on one run of this account: taken before asking Khipu, so a second delivery does not ask again. */
+    @RegisterForReflection
+    public record Claim(String run, Instant at, boolean done) {
+    }
+
+    /** What a worker may do with a delivery of {@code run}. */
+    public enum ClaimResult {
+        /** This delivery holds the run now. */
+        CLAIMED,
+        /** The run was fetched already: a duplicate delivery. */
+        DONE,
+        /** Another delivery holds the run and may still be at it: try later. */
+        HELD
+    }
+
+    /** What {@link #claim} finds for {@code run} at {@code now}; a hold older than {@code timeout} is a crashed worker's. */
+    public ClaimResult claimable(String run, Instant now, java.time.Duration timeout) {
+        if (claim == null || !claim.run().equals(run)) {
+            return ClaimResult.CLAIMED;
+        }
+        if (claim.done()) {
+            return ClaimResult.DONE;
+        }
+        return claim.at().plus(timeout).isAfter(now) ? ClaimResult.HELD : ClaimResult.CLAIMED;
+    }
+
+    /** This state with {@code run} claimed at {@code now}, finished ({@code done}), or released ({@code null} run). */
+    public AccountState withClaim(Claim claim) {
+        return new AccountState(institution, account, pending, retryNotBefore, syncUntilCallback, lastStoredAt, firstSeenAt,
+                consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt, claim);
     }
 
     /** An accepted asynchronous request and the time by which its callback must have arrived. */
@@ -50,7 +84,7 @@ public record AccountState(
     }
 
     public static AccountState initial(String institution, String account, Instant now) {
-        return new AccountState(institution, account, List.of(), null, false, null, now, 0, null, null, null);
+        return new AccountState(institution, account, List.of(), null, false, null, now, 0, null, null, null, null);
     }
 
     /** Pending requests whose deadline has passed at {@code now}. */
@@ -76,7 +110,7 @@ public record AccountState(
         List<Pending> list = new ArrayList<>(pending);
         list.add(added);
         return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback, lastStoredAt, firstSeenAt,
-                consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt);
+                consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt, claim);
     }
 
     /**
@@ -87,7 +121,7 @@ public record AccountState(
         boolean stillPending = pending.stream().anyMatch(p -> requestIds.contains(p.requestId()));
         List<Pending> list = pending.stream().filter(p -> !requestIds.contains(p.requestId())).toList();
         return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback || (lost && stillPending),
-                lastStoredAt, firstSeenAt, consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt);
+                lastStoredAt, firstSeenAt, consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt, claim);
     }
 
     /**
@@ -99,21 +133,21 @@ public record AccountState(
         boolean newer = lastFailedAt == null || !at.isBefore(lastFailedAt);
         return new AccountState(institution, account, pending, newer ? null : retryNotBefore,
                 syncUntilCallback && !viaCallback, last, firstSeenAt, newer ? 0 : consecutiveFailures,
-                newer ? null : lastError, newer ? null : lastFailedAt, newer ? null : tokenRejectedAt);
+                newer ? null : lastError, newer ? null : lastFailedAt, newer ? null : tokenRejectedAt, claim);
     }
 
     /** A request made at {@code at} failed with {@code code}; {@code notBefore} is Khipu's wait, if it asked for one. */
     public AccountState failed(String code, Instant at, Instant notBefore, boolean viaCallback) {
         return new AccountState(institution, account, pending, later(retryNotBefore, notBefore),
                 syncUntilCallback && !viaCallback, lastStoredAt, firstSeenAt, consecutiveFailures + 1, code,
-                later(lastFailedAt, at), tokenRejectedAt);
+                later(lastFailedAt, at), tokenRejectedAt, claim);
     }
 
     /** Khipu rejected the account's own access token on a request made at {@code at}. */
     public AccountState tokenRejected(String code, Instant at) {
         AccountState f = failed(code, at, null, false);
         return new AccountState(institution, account, f.pending, f.retryNotBefore, f.syncUntilCallback, f.lastStoredAt,
-                f.firstSeenAt, f.consecutiveFailures, f.lastError, f.lastFailedAt, later(tokenRejectedAt, at));
+                f.firstSeenAt, f.consecutiveFailures, f.lastError, f.lastFailedAt, later(tokenRejectedAt, at), claim);
     }
 
     /**

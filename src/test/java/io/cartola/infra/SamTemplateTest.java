@@ -151,7 +151,7 @@ class SamTemplateTest {
     }
 
     @Test
-    void accessTokensAreEncryptedUnderAKeyOnlyFetchAndTheCredentialsFunctionMayUse() {
+    void accessTokensAreEncryptedUnderAKeyOnlyFetchersAndTheCredentialsFunctionMayUse() {
         JsonNode encryption = resource("CredentialsBucket").at("/BucketEncryption/ServerSideEncryptionConfiguration/0");
         assertEquals("aws:kms", encryption.at("/ServerSideEncryptionByDefault/SSEAlgorithm").asText());
         assertTrue(encryption.at("/ServerSideEncryptionByDefault/KMSMasterKeyID").toString().contains("CredentialsKey"));
@@ -162,12 +162,14 @@ class SamTemplateTest {
         }
         String use = "kms:Decrypt|kms:Encrypt|kms:GenerateDataKey|kms:ReEncrypt|kms:\\*";
         for (JsonNode statement : resource("CredentialsKey").at("/KeyPolicy/Statement")) {
+            statement = statement.has("Fn::If") ? statement.get("Fn::If").get(1) : statement;
             String principal = statement.get("Principal").toString();
             String actions = statement.get("Action").toString();
             if (principal.contains(":root")) {
                 assertFalse(java.util.regex.Pattern.compile(use).matcher(actions).find(), "the account may not read tokens: " + actions);
             } else {
-                assertTrue(principal.contains("FetchFunctionRole") || principal.contains("CredentialsFunctionRole"), principal);
+                assertTrue(principal.contains("FetchFunctionRole") || principal.contains("FetchWorkerFunctionRole")
+                        || principal.contains("CredentialsFunctionRole"), principal);
                 assertTrue(statement.at("/Condition/StringEquals/kms:ViaService").toString().contains("s3.${AWS::Region}"),
                         "only through S3: " + statement);
             }
@@ -188,6 +190,34 @@ class SamTemplateTest {
             }
         }
         assertTrue(resource("AccountsUnauthorisedAlarm").toString().contains("AccountsUnauthorised"));
+    }
+
+    @Test
+    void scaledOutTheWorkerReportsItsFailuresWithinBoundedConcurrencyAndNothingIsDropped() {
+        JsonNode mapping = null;
+        for (JsonNode r : resources) {
+            if (r.get("Type").asText().equals("AWS::Lambda::EventSourceMapping")) {
+                mapping = r;
+            }
+        }
+        assertNotNull(mapping, "the worker's event source mapping");
+        assertEquals("Scaled", mapping.get("Condition").asText());
+        JsonNode esm = mapping.get("Properties");
+        assertTrue(esm.get("FunctionName").toString().contains("FetchWorkerFunction"));
+        assertTrue(esm.get("FunctionResponseTypes").toString().contains("ReportBatchItemFailures"));
+        assertTrue(esm.at("/ScalingConfig/MaximumConcurrency").toString().contains("WorkerMaximumConcurrency"));
+        JsonNode queue = resource("WorkQueue");
+        assertTrue(queue.at("/RedrivePolicy/deadLetterTargetArn").toString().contains("WorkDeadLetterQueue"));
+        assertTrue(queue.get("SqsManagedSseEnabled").asBoolean());
+        assertTrue(queue.get("VisibilityTimeout").toString().contains("WorkerTimeouts"));
+        assertEquals("Retain", resources.at("/WorkDeadLetterQueue/DeletionPolicy").asText());
+        assertEquals("fetch-worker", resource("FetchWorkerFunction").at("/Environment/Variables/QUARKUS_FUNQY_EXPORT").asText());
+        assertTrue(resource("FetchFunction").at("/Environment/Variables/CARTOLA_QUEUE_URL").toString().contains("WorkQueue"));
+        String fetch = resources.at("/FetchFunctionRole/Properties/Policies").toString();
+        assertTrue(fetch.contains("sqs:SendMessage") && fetch.contains("WorkQueue"), "the planner may only send");
+        assertFalse(fetch.contains("sqs:ReceiveMessage"));
+        assertTrue(resource("WorkDeadLettersAlarm").toString().contains("WorkDeadLetterQueue"));
+        assertTrue(resource("WorkQueueBacklogAlarm").toString().contains("ApproximateAgeOfOldestMessage"));
     }
 
     @Test

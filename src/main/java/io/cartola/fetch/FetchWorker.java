@@ -1,0 +1,151 @@
+package io.cartola.fetch;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAccumulator;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.cartola.config.CartolaConfig;
+import io.cartola.fetch.FetchResult.AccountResult;
+import io.cartola.fetch.FetchResult.Outcome;
+import io.cartola.queue.AccountTask;
+import io.cartola.records.AccountState;
+import io.cartola.records.AccountState.Claim;
+import io.cartola.records.AccountState.ClaimResult;
+import io.cartola.records.AccountStates;
+import io.cartola.records.Accounts;
+import io.cartola.storage.StorageException;
+import io.cartola.telemetry.Metrics;
+
+/**
+ * Fetches the accounts a planning run queued, one message each. Before asking Khipu the worker claims
+ * the account's run in its state (a conditional write), so a second delivery of the same message does
+ * not ask Khipu again (Khipu bills each request). A failure that may pass (Khipu or storage unreachable,
+ * 429, 5xx) releases the claim and is redelivered by the queue; the rest is recorded and done.
+ */
+@ApplicationScoped
+public class FetchWorker {
+
+    private static final Logger LOG = Logger.getLogger(FetchWorker.class);
+    // failures that may pass: the message goes back to the queue and is tried again (then the dead-letter queue)
+    private static final Set<String> PASSING = Set.of("TIMEOUT", "CONNECTION", "HTTP_429", "STORAGE", "INTERNAL", "TOKEN_ENDPOINT");
+
+    private final FetchService fetch;
+    private final AccountStates states;
+    private final CartolaConfig config;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    public FetchWorker(FetchService fetch, AccountStates states, CartolaConfig config, Metrics metrics, Clock clock) {
+        this.fetch = fetch;
+        this.states = states;
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** One task's result, and whether its message should be delivered again. */
+    public record Done(AccountResult result, boolean redeliver) {
+    }
+
+    /** A batch's tasks, {@code cartola.fetch.concurrency} at a time; the results in the tasks' order. */
+    public List<Done> work(List<AccountTask> tasks, DoubleAccumulator oldestHours) {
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.fetch().concurrency(), tasks.size()));
+        try {
+            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, oldestHours))).toList();
+            List<Done> done = new ArrayList<>(tasks.size());
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    done.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    LOG.errorf(e.getCause(), "fetch-worker account=%s: unexpected failure", Accounts.mask(tasks.get(i).account()));
+                    done.add(new Done(AccountResult.failed(Accounts.mask(tasks.get(i).account()), null, tasks.get(i).mode(),
+                            "INTERNAL", e.getCause().getClass().getSimpleName()), true));
+                }
+            }
+            return done;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fetching", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    Done work(AccountTask task, DoubleAccumulator oldestHours) {
+        String institution = config.khipu().institution();
+        String masked = Accounts.mask(task.account());
+        Instant now = clock.instant();
+        AtomicReference<ClaimResult> claimed = new AtomicReference<>();
+        try {
+            states.update(institution, task.account(), st -> {
+                ClaimResult result = st.claimable(task.run(), now, config.queue().claimTimeout());
+                claimed.set(result);
+                return result == ClaimResult.CLAIMED ? st.withClaim(new Claim(task.run(), now, false)) : st;
+            });
+        } catch (StorageException e) {
+            LOG.errorf(e, "fetch-worker account=%s: could not claim run %s", masked, task.run());
+            return new Done(AccountResult.failed(masked, null, task.mode(), "STORAGE", "storage failed: " + e.getMessage()), true);
+        }
+        if (claimed.get() == ClaimResult.DONE) {
+            LOG.infof("fetch-worker account=%s: run %s already fetched, a duplicate delivery; Khipu not asked", masked, task.run());
+            return new Done(AccountResult.skipped(masked, null, "duplicate delivery: run " + task.run() + " was fetched already", null),
+                    false);
+        }
+        if (claimed.get() == ClaimResult.HELD) {
+            LOG.infof("fetch-worker account=%s: run %s is being fetched by another delivery; put back", masked, task.run());
+            return new Done(AccountResult.skipped(masked, null, "another delivery of run " + task.run() + " is at it", null), true);
+        }
+        AccountResult result = fetch.fetchOne(task.account(), task.mode(), task.force(), Instant.MAX, oldestHours);
+        boolean redeliver = passing(result);
+        try {
+            states.update(institution, task.account(), st -> st.claim() == null || !st.claim().run().equals(task.run()) ? st
+                    : st.withClaim(redeliver ? null : new Claim(task.run(), st.claim().at(), true)));
+        } catch (StorageException e) {
+            // the claim stays held: a redelivery waits for cartola.queue.claim-timeout, then takes it over
+            LOG.errorf(e, "fetch-worker account=%s: could not settle the claim on run %s", masked, task.run());
+        }
+        return new Done(result, redeliver);
+    }
+
+    static boolean passing(AccountResult r) {
+        return r.outcome() == Outcome.FAILED && (PASSING.contains(r.errorCode())
+                || (r.errorCode() != null && r.errorCode().startsWith("HTTP_5")) || "RETRY_IMMEDIATELY".equals(r.errorType()));
+    }
+
+    /** One batch's counts, in the same metrics as an in-process run, so the same alarms watch both. */
+    public void report(List<Done> done, int invalid, double oldestHours) {
+        int redelivered = (int) done.stream().filter(Done::redeliver).count();
+        List<AccountResult> settled = done.stream().filter(d -> !d.redeliver()).map(Done::result).toList();
+        FetchResult result = FetchResult.of(null, settled, List.of());
+        Map<String, Number> values = new LinkedHashMap<>();
+        values.put("AccountsAccepted", result.accepted());
+        values.put("AccountsStored", result.stored());
+        values.put("AccountsFailed", result.failed());
+        values.put("AccountsSkipped", result.skipped());
+        values.put("AccountsLost", result.lost());
+        values.put("AccountsUnauthorised", result.unauthorised());
+        values.put("AccountsRetrying", redelivered);
+        values.put("MessagesInvalid", invalid);
+        values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);
+        metrics.emit(values);
+        LOG.infof("fetch-worker: %d messages, %d accepted, %d stored, %d failed, %d skipped, %d put back, %d invalid",
+                done.size() + invalid, result.accepted(), result.stored(), result.failed(), result.skipped(), redelivered, invalid);
+    }
+}

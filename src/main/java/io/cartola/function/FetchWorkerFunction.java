@@ -1,0 +1,55 @@
+package io.cartola.function;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.DoubleAccumulator;
+
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.cartola.fetch.FetchWorker;
+import io.cartola.queue.AccountTask;
+import io.cartola.queue.AccountTask.InvalidTaskException;
+import io.quarkus.funqy.Funq;
+
+/**
+ * Lambda entry point of the queue's event source mapping (with {@code ReportBatchItemFailures}): fetches
+ * each message's account and answers which messages to deliver again. A message that is not a task is
+ * one of those, with a log line naming it, so it ends in the dead-letter queue; it never fails the batch.
+ */
+public class FetchWorkerFunction {
+
+    private static final Logger LOG = Logger.getLogger(FetchWorkerFunction.class);
+
+    @Inject
+    FetchWorker worker;
+
+    @Funq("fetch-worker")
+    public SqsBatch.Response work(SqsBatch.Event event) {
+        List<SqsBatch.ItemFailure> failures = new ArrayList<>();
+        List<SqsBatch.Message> valid = new ArrayList<>();
+        List<AccountTask> tasks = new ArrayList<>();
+        List<SqsBatch.Message> messages = event == null || event.records() == null ? List.of() : event.records();
+        for (SqsBatch.Message message : messages) {
+            try {
+                tasks.add(AccountTask.parse(message.body()));
+                valid.add(message);
+            } catch (InvalidTaskException e) {
+                LOG.errorf("fetch-worker: message %s (delivery %d) is not an account task, left for the dead-letter queue: %s",
+                        message.messageId(), message.receiveCount(), e.getMessage());
+                failures.add(new SqsBatch.ItemFailure(message.messageId()));
+            }
+        }
+        int invalid = failures.size();
+        DoubleAccumulator oldestHours = new DoubleAccumulator(Math::max, 0);
+        List<FetchWorker.Done> done = worker.work(tasks, oldestHours);
+        for (int i = 0; i < done.size(); i++) {
+            if (done.get(i).redeliver()) {
+                failures.add(new SqsBatch.ItemFailure(valid.get(i).messageId()));
+            }
+        }
+        worker.report(done, invalid, oldestHours.get());
+        return new SqsBatch.Response(failures);
+    }
+}

@@ -1,0 +1,97 @@
+package io.cartola.scale;
+
+import static io.cartola.testing.KhipuStandIn.json;
+import static io.cartola.testing.KhipuStandIn.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.cartola.testing.Accounts;
+import io.cartola.testing.Envelopes;
+import io.cartola.testing.KhipuStandIn;
+import io.cartola.testing.Lambda;
+import io.cartola.testing.QueueProfile;
+import io.cartola.testing.S3Objects;
+import io.cartola.testing.SqsEvents;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * The fetch-worker function with SQS events shaped as AWS documents them: partial batch failures, a
+ * poison message, duplicate deliveries (Khipu is asked once per account and run), and what is not redelivered.
+ */
+@QuarkusTest
+@TestProfile(QueueProfile.Worker.class)
+public class FetchWorkerTest {
+
+    final KhipuStandIn khipu = KhipuStandIn.get();
+    final S3Objects s3 = new S3Objects();
+
+    static String task(String account, String mode, String run) {
+        return "{\"account\":\"" + account + "\",\"mode\":\"" + mode + "\",\"force\":false,\"run\":\"" + run + "\"}";
+    }
+
+    static List<String> failures(String event) {
+        JsonPath answer = Lambda.invoke(event).then().statusCode(200).extract().jsonPath();
+        return answer.getList("batchItemFailures.itemIdentifier", String.class).stream().sorted().toList();
+    }
+
+    @Test
+    void onlyFailuresThatMayPassAndPoisonMessagesGoBackAndADuplicateDoesNotAskKhipuAgain() {
+        String ok = Accounts.fresh();
+        String down = Accounts.fresh();
+        String run = "run-" + UUID.randomUUID();
+        khipu.answer(ok, Envelopes.ok("op-w-ok", Envelopes.transaction("w1", "\"10\"", "a")));
+        khipu.stub(request(down, false).willReturn(json(503, "{\"message\":\"unavailable\"}")));
+
+        // AWS's own example body ("Test message.") is the poison: not an account task
+        List<String> failed = failures(SqsEvents.of(List.of(task(ok, "sync", run), task(down, "sync", run), "Test message.")));
+
+        assertEquals(List.of("msg-1", "msg-2"), failed);
+        assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + ok).size());
+        assertEquals(4, khipu.requests(down).size(), "retried in the function first, then left to the queue");
+
+        // the same message again (SQS delivers at least once): done already, Khipu not asked
+        assertEquals(List.of(), failures(SqsEvents.of(List.of(task(ok, "sync", run)))));
+        assertEquals(1, khipu.requests(ok).size());
+
+        // the failed one, redelivered once Khipu is back: its claim was released, so it is asked and stored
+        khipu.answer(down, Envelopes.ok("op-w-down", Envelopes.transaction("w2", "\"20\"", "b")));
+        assertEquals(List.of(), failures(SqsEvents.of(List.of(task(down, "sync", run)))));
+        assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + down).size());
+
+        // the next run is another claim
+        assertEquals(List.of(), failures(SqsEvents.of(List.of(task(ok, "sync", "run-" + UUID.randomUUID())))));
+        assertEquals(2, khipu.requests(ok).size());
+    }
+
+    @Test
+    void khipusWaitIsRecordedNotRedelivered() {
+        String account = Accounts.fresh();
+        khipu.answer(account, Envelopes.error("op-w-wait", "E201", "WAIT_4_HOURS_BEFORE_RETRY", "bank busy"));
+
+        assertEquals(List.of(), failures(SqsEvents.of(List.of(task(account, "sync", "run-" + UUID.randomUUID())))));
+
+        String state = s3.text("state/btgpactual.cl/account=" + account + ".json").orElseThrow();
+        assertTrue(state.contains("retryNotBefore"), state);
+        // a later run's message finds the wait and skips the account without asking
+        assertEquals(List.of(), failures(SqsEvents.of(List.of(task(account, "sync", "run-" + UUID.randomUUID())))));
+        assertEquals(1, khipu.requests(account).size());
+    }
+
+    @Test
+    void bodiesThatAreNotTasksNameTheProblemAndFailOnlyThemselves() {
+        String ok = Accounts.fresh();
+        khipu.answer(ok, Envelopes.ok("op-w-ok2"));
+        List<String> bodies = List.of("{\"account\":\"../x\",\"mode\":\"sync\",\"run\":\"r\"}",
+                "{\"account\":\"" + ok + "\",\"mode\":\"later\",\"run\":\"r\"}", "{\"account\":\"" + ok + "\",\"mode\":\"sync\"}",
+                "[]", "", task(ok, "sync", "run-" + UUID.randomUUID()));
+        assertEquals(List.of("msg-0", "msg-1", "msg-2", "msg-3", "msg-4"), failures(SqsEvents.of(bodies)));
+        assertEquals(1, khipu.requests(ok).size());
+    }
+}
