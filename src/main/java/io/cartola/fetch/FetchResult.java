@@ -105,6 +105,12 @@ public record FetchResult(Mode mode, int queued, int accepted, int stored, int f
             return new AccountResult(account, null, null, Outcome.SKIPPED, null, null, null, null, message, until, lost);
         }
 
+        /** A second delivery of a queued run that was fetched already (not one the run failed to reach). */
+        static AccountResult duplicate(String account, String run) {
+            return new AccountResult(account, null, null, Outcome.SKIPPED, null, null, "DUPLICATE", null,
+                    "duplicate delivery: run " + run + " was fetched already", null, null);
+        }
+
         /** Khipu rejected the account's own token on a request made at {@code rejectedAt}; no new one since. */
         static AccountResult unauthorised(String account, Instant rejectedAt, Integer lost) {
             return new AccountResult(account, null, null, Outcome.SKIPPED, null, null, KhipuGateway.TOKEN_REJECTED, null,

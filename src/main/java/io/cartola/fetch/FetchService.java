@@ -359,6 +359,11 @@ public class FetchService {
 
     /** The run's counts, and how old the oldest data among the accounts asked was when the run began. */
     private void emit(FetchResult result, double oldestHours) {
+        metrics.emit(metrics(result, oldestHours));
+    }
+
+    /** A run's counts as metrics, the same for an in-process run, a planning run and a worker's batch. */
+    static Map<String, Number> metrics(FetchResult result, double oldestHours) {
         Map<String, Number> values = new LinkedHashMap<>();
         values.put("AccountsRequested", result.accepted() + result.stored() + result.failed() + result.skipped());
         values.put("AccountsAccepted", result.accepted());
@@ -375,7 +380,7 @@ public class FetchService {
         if (!Double.isNaN(oldestHours)) {
             values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);
         }
-        metrics.emit(values);
+        return values;
     }
 
     String callbackUrl(String requestId, Instant issuedAt) {

@@ -3,7 +3,6 @@ package io.cartola.fetch;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,8 +104,7 @@ public class FetchWorker {
         }
         if (claimed.get() == ClaimResult.DONE) {
             LOG.infof("fetch-worker account=%s: run %s already fetched, a duplicate delivery; Khipu not asked", masked, task.run());
-            return new Done(AccountResult.skipped(masked, null, "duplicate delivery: run " + task.run() + " was fetched already", null),
-                    false);
+            return new Done(AccountResult.duplicate(masked, task.run()), false);
         }
         if (claimed.get() == ClaimResult.HELD) {
             LOG.infof("fetch-worker account=%s: run %s is being fetched by another delivery; put back", masked, task.run());
@@ -134,16 +132,9 @@ public class FetchWorker {
         int redelivered = (int) done.stream().filter(Done::redeliver).count();
         List<AccountResult> settled = done.stream().filter(d -> !d.redeliver()).map(Done::result).toList();
         FetchResult result = FetchResult.of(null, settled, List.of());
-        Map<String, Number> values = new LinkedHashMap<>();
-        values.put("AccountsAccepted", result.accepted());
-        values.put("AccountsStored", result.stored());
-        values.put("AccountsFailed", result.failed());
-        values.put("AccountsSkipped", result.skipped());
-        values.put("AccountsLost", result.lost());
-        values.put("AccountsUnauthorised", result.unauthorised());
+        Map<String, Number> values = FetchService.metrics(result, oldestHours);
         values.put("AccountsRetrying", redelivered);
         values.put("MessagesInvalid", invalid);
-        values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);
         metrics.emit(values);
         LOG.infof("fetch-worker: %d messages, %d accepted, %d stored, %d failed, %d skipped, %d put back, %d invalid",
                 done.size() + invalid, result.accepted(), result.stored(), result.failed(), result.skipped(), redelivered, invalid);

@@ -3,6 +3,7 @@ package io.cartola.scale;
 import static io.cartola.testing.KhipuStandIn.json;
 import static io.cartola.testing.KhipuStandIn.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -38,6 +39,7 @@ public class FetchWorkerTest {
 
     static List<String> failures(String event) {
         JsonPath answer = Lambda.invoke(event).then().statusCode(200).extract().jsonPath();
+        assertFalse(answer.prettify().contains("\"errorMessage\""), answer.prettify());
         return answer.getList("batchItemFailures.itemIdentifier", String.class).stream().sorted().toList();
     }
 
