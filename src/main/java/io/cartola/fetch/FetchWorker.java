@@ -1,15 +1,18 @@
 package io.cartola.fetch;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAccumulator;
 
@@ -20,7 +23,9 @@ import org.jboss.logging.Logger;
 import io.cartola.config.CartolaConfig;
 import io.cartola.fetch.FetchResult.AccountResult;
 import io.cartola.fetch.FetchResult.Outcome;
+import io.cartola.queue.AccountQueue;
 import io.cartola.queue.AccountTask;
+import io.cartola.records.Mode;
 import io.cartola.records.AccountState;
 import io.cartola.records.AccountState.Claim;
 import io.cartola.records.AccountState.ClaimResult;
@@ -42,21 +47,33 @@ public class FetchWorker {
     // failures that may pass: the message goes back to the queue and is tried again (then the dead-letter queue)
     private static final Set<String> PASSING = Set.of("TIMEOUT", "CONNECTION", "HTTP_429", "STORAGE", "INTERNAL", "TOKEN_ENDPOINT");
 
+    // a message put back waits 30 s, doubling with each delivery, at most SQS's 15 minutes, with full jitter
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
+
     private final FetchService fetch;
     private final AccountStates states;
+    private final Optional<AccountQueue> queue;
     private final CartolaConfig config;
     private final Metrics metrics;
     private final Clock clock;
 
-    public FetchWorker(FetchService fetch, AccountStates states, CartolaConfig config, Metrics metrics, Clock clock) {
+    public FetchWorker(FetchService fetch, AccountStates states, Optional<AccountQueue> queue, CartolaConfig config,
+            Metrics metrics, Clock clock) {
         this.fetch = fetch;
         this.states = states;
+        this.queue = queue;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** One task's result, and whether its message should be delivered again. */
+    /** How long a message put back for its {@code delivery}-th time waits before the next one. */
+    public static Duration backoff(int delivery) {
+        long ceiling = Math.min(AccountQueue.MAX_DELAY.toSeconds(), FIRST_BACKOFF.toSeconds() << Math.min(Math.max(delivery - 1, 0), 10));
+        return Duration.ofSeconds(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    }
+
+    /** One task's result (none for a look that found nothing to do), and whether its message should be delivered again. */
     public record Done(AccountResult result, boolean redeliver) {
     }
 
@@ -94,9 +111,9 @@ public class FetchWorker {
         AtomicReference<ClaimResult> claimed = new AtomicReference<>();
         try {
             states.update(institution, task.account(), st -> {
-                ClaimResult result = st.claimable(task.run(), now, config.queue().claimTimeout());
+                ClaimResult result = st.claimable(task.claimKey(), now, config.queue().claimTimeout());
                 claimed.set(result);
-                return result == ClaimResult.CLAIMED ? st.withClaim(new Claim(task.run(), now, false)) : st;
+                return result == ClaimResult.CLAIMED ? st.withClaim(new Claim(task.claimKey(), now, false)) : st;
             });
         } catch (StorageException e) {
             LOG.errorf(e, "fetch-worker account=%s: could not claim run %s", masked, task.run());
@@ -110,16 +127,65 @@ public class FetchWorker {
             LOG.infof("fetch-worker account=%s: run %s is being fetched by another delivery; put back", masked, task.run());
             return new Done(AccountResult.skipped(masked, null, "another delivery of run " + task.run() + " is at it", null), true);
         }
-        AccountResult result = fetch.fetchOne(task.account(), task.mode(), task.force(), Instant.MAX, oldestHours);
-        boolean redeliver = passing(result);
+        AccountResult result;
+        boolean release;
+        if (task.recheck() != null) {
+            result = recheck(task, oldestHours);
+            // a look that came too early goes out again with the same key: free it
+            release = result == null ? stillPending(task) : passing(result);
+        } else {
+            result = fetch.fetchOne(task.account(), task.mode(), task.force(), Instant.MAX, oldestHours);
+            release = passing(result);
+            if (result.outcome() == Outcome.ACCEPTED && queue.isPresent()) {
+                lookAtDeadline(task.recheckOf(result.requestId()), config.callback().deadline());
+            }
+        }
+        boolean redeliver = result != null && passing(result);
         try {
-            states.update(institution, task.account(), st -> st.claim() == null || !st.claim().run().equals(task.run()) ? st
-                    : st.withClaim(redeliver ? null : new Claim(task.run(), st.claim().at(), true)));
+            states.update(institution, task.account(), st -> st.claim() == null || !st.claim().run().equals(task.claimKey()) ? st
+                    : st.withClaim(release ? null : new Claim(task.claimKey(), st.claim().at(), true)));
         } catch (StorageException e) {
             // the claim stays held: a redelivery waits for cartola.queue.claim-timeout, then takes it over
             LOG.errorf(e, "fetch-worker account=%s: could not settle the claim on run %s", masked, task.run());
         }
         return new Done(result, redeliver);
+    }
+
+    /**
+     * The delayed look at an accepted request: if its callback has not come by its deadline, the account is
+     * fetched now (the request recorded lost, the account asked synchronously) rather than at the next run.
+     * Null when there is nothing to do yet (sent again for the deadline) or any more (the callback came).
+     */
+    private AccountResult recheck(AccountTask task, DoubleAccumulator oldestHours) {
+        AccountState state = states.read(config.khipu().institution(), task.account());
+        Optional<AccountState.Pending> pending = state.pending().stream().filter(p -> p.requestId().equals(task.recheck())).findFirst();
+        if (pending.isEmpty()) {
+            return null;
+        }
+        Duration left = Duration.between(clock.instant(), pending.get().deadline());
+        if (!left.isNegative()) {
+            lookAtDeadline(task, left);
+            return null;
+        }
+        LOG.infof("fetch-worker account=%s: no callback for request %s by %s; fetching now", Accounts.mask(task.account()),
+                task.recheck(), pending.get().deadline());
+        return fetch.fetchOne(task.account(), Mode.async, false, Instant.MAX, oldestHours);
+    }
+
+    private boolean stillPending(AccountTask task) {
+        return states.read(config.khipu().institution(), task.account()).isPending(task.recheck());
+    }
+
+    /** Sends the look for just after {@code after} (SQS delays at most 15 minutes: a later deadline takes more hops). */
+    private void lookAtDeadline(AccountTask look, Duration after) {
+        Duration delay = after.plusSeconds(1);
+        try {
+            queue.orElseThrow().sendLater(look, delay.compareTo(AccountQueue.MAX_DELAY) > 0 ? AccountQueue.MAX_DELAY : delay);
+        } catch (RuntimeException e) {
+            // the next planned run still finds the request overdue: later, not lost
+            LOG.warnf("fetch-worker account=%s: could not schedule the look at request %s (%s); the next run will",
+                    Accounts.mask(look.account()), look.recheck(), e.getClass().getSimpleName());
+        }
     }
 
     static boolean passing(AccountResult r) {
@@ -130,7 +196,7 @@ public class FetchWorker {
     /** One batch's counts, in the same metrics as an in-process run, so the same alarms watch both. */
     public void report(List<Done> done, int invalid, double oldestHours) {
         int redelivered = (int) done.stream().filter(Done::redeliver).count();
-        List<AccountResult> settled = done.stream().filter(d -> !d.redeliver()).map(Done::result).toList();
+        List<AccountResult> settled = done.stream().filter(d -> !d.redeliver() && d.result() != null).map(Done::result).toList();
         FetchResult result = FetchResult.of(null, settled, List.of());
         Map<String, Number> values = FetchService.metrics(result, oldestHours);
         values.put("AccountsRetrying", redelivered);

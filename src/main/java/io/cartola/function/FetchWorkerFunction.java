@@ -2,6 +2,7 @@ package io.cartola.function;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.DoubleAccumulator;
 
 import jakarta.inject.Inject;
@@ -9,6 +10,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.cartola.fetch.FetchWorker;
+import io.cartola.queue.AccountQueue;
 import io.cartola.queue.AccountTask;
 import io.cartola.queue.AccountTask.InvalidTaskException;
 import io.quarkus.funqy.Funq;
@@ -24,6 +26,8 @@ public class FetchWorkerFunction {
 
     @Inject
     FetchWorker worker;
+    @Inject
+    Optional<AccountQueue> queue;
 
     @Funq("fetch-worker")
     public SqsBatch.Response work(SqsBatch.Event event) {
@@ -46,10 +50,25 @@ public class FetchWorkerFunction {
         List<FetchWorker.Done> done = worker.work(tasks, oldestHours);
         for (int i = 0; i < done.size(); i++) {
             if (done.get(i).redeliver()) {
-                failures.add(new SqsBatch.ItemFailure(valid.get(i).messageId()));
+                SqsBatch.Message message = valid.get(i);
+                failures.add(new SqsBatch.ItemFailure(message.messageId()));
+                backOff(message);
             }
         }
         worker.report(done, invalid, oldestHours.get());
         return new SqsBatch.Response(failures);
+    }
+
+    /** A message put back waits longer with each delivery, instead of coming back at once to a Khipu in trouble. */
+    private void backOff(SqsBatch.Message message) {
+        if (queue.isEmpty() || message.receiptHandle() == null) {
+            return;
+        }
+        try {
+            queue.get().retryAfter(message.receiptHandle(), FetchWorker.backoff(message.receiveCount()));
+        } catch (RuntimeException e) {
+            // it then comes back after the queue's visibility timeout: later, not lost
+            LOG.warnf("fetch-worker: could not delay message %s (%s)", message.messageId(), e.getClass().getSimpleName());
+        }
     }
 }

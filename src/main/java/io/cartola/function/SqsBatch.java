@@ -25,7 +25,7 @@ public final class SqsBatch {
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Message(String messageId, String body, Map<String, String> attributes, String eventSource) {
+    public record Message(String messageId, String receiptHandle, String body, Map<String, String> attributes, String eventSource) {
 
         int receiveCount() {
             try {

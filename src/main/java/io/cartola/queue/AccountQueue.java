@@ -5,8 +5,17 @@ import java.util.List;
 /** Where a planning run puts its accounts, one message each, for the workers. */
 public interface AccountQueue {
 
+    /** The longest delay or backoff a queue takes (SQS: 15 minutes). */
+    java.time.Duration MAX_DELAY = java.time.Duration.ofMinutes(15);
+
     /** Sends the tasks (at most 10); returns those the queue did not take, with the reason. */
     List<Unsent> send(List<AccountTask> tasks);
+
+    /** Sends one task to be delivered after {@code delay} (at most 15 minutes, SQS's limit). */
+    void sendLater(AccountTask task, java.time.Duration delay);
+
+    /** Makes a received message visible again only after {@code delay}: a backoff before its next delivery. */
+    void retryAfter(String receiptHandle, java.time.Duration delay);
 
     record Unsent(AccountTask task, String reason) {
     }

@@ -12,16 +12,34 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * One account of one planned run, as a queue message: {@code {"account": "...", "mode": "async",
  * "force": false, "run": "..."}}. {@code run} names the planning invocation, so that a second delivery
- * of the same message is recognised and does not ask Khipu again.
+ * of the same message is recognised and does not ask Khipu again. With {@code recheck} (a request id)
+ * the message is the delayed look at an accepted request whose callback is due.
  */
 @RegisterForReflection
-public record AccountTask(String account, Mode mode, boolean force, String run) {
+public record AccountTask(String account, Mode mode, boolean force, String run, String recheck) {
+
+    public AccountTask(String account, Mode mode, boolean force, String run) {
+        this(account, mode, force, run, null);
+    }
+
+    /** The delayed look at {@code requestId} of this task's account. */
+    public AccountTask recheckOf(String requestId) {
+        return new AccountTask(account, mode, false, run, requestId);
+    }
+
+    /** What a worker claims in the account's state: the run, or one look at one of its requests. */
+    public String claimKey() {
+        return recheck == null ? run : run + "/recheck/" + recheck;
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public String toJson() {
-        return JSON.createObjectNode().put("account", account).put("mode", mode.name()).put("force", force).put("run", run)
-                .toString();
+        var json = JSON.createObjectNode().put("account", account).put("mode", mode.name()).put("force", force).put("run", run);
+        if (recheck != null) {
+            json.put("recheck", recheck);
+        }
+        return json.toString();
     }
 
     /** Reads a message body; a body that is not a task is refused naming the field (it ends in the dead-letter queue). */
@@ -52,7 +70,11 @@ public record AccountTask(String account, Mode mode, boolean force, String run) 
         if (force != null && !force.isBoolean()) {
             throw new InvalidTaskException("force: must be true or false");
         }
-        return new AccountTask(account, Mode.valueOf(mode), force != null && force.asBoolean(), run);
+        String recheck = text(json, "recheck");
+        if (json.has("recheck") && (recheck == null || recheck.isBlank() || recheck.length() > 64)) {
+            throw new InvalidTaskException("recheck: a request id, at most 64 characters");
+        }
+        return new AccountTask(account, Mode.valueOf(mode), force != null && force.asBoolean(), run, recheck);
     }
 
     private static String text(JsonNode json, String field) {

@@ -1,6 +1,7 @@
 package io.cartola.queue;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,5 +44,19 @@ public class SqsAccountQueue implements AccountQueue {
             tasks.forEach(t -> unsent.add(new Unsent(t, reason)));
         }
         return unsent;
+    }
+
+    @Override
+    public void sendLater(AccountTask task, Duration delay) {
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody(task.toJson()).delaySeconds(seconds(delay)));
+    }
+
+    @Override
+    public void retryAfter(String receiptHandle, Duration delay) {
+        sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(receiptHandle).visibilityTimeout(seconds(delay)));
+    }
+
+    private static int seconds(Duration delay) {
+        return (int) Math.max(0, Math.min(delay.toSeconds(), AccountQueue.MAX_DELAY.toSeconds()));
     }
 }

@@ -44,7 +44,7 @@ public final class SqsEvents {
             ArrayNode records = JSON.createArrayNode();
             for (Message m : messages) {
                 String count = m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1");
-                records.add(record(template, m.messageId(), m.body(), Integer.parseInt(count)));
+                records.add(record(template, m.messageId(), m.body(), Integer.parseInt(count)).put("receiptHandle", m.receiptHandle()));
             }
             example.set("Records", records);
             return example.toString();
