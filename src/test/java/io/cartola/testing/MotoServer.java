@@ -16,13 +16,16 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * moto's server (installed on the build machines) as a real S3 and Secrets Manager endpoint, one per
- * test JVM, started as a child process. Unlike S3Mock 5.2.0, moto serializes conditional writes as
- * S3 does: of racing {@code If-Match} or {@code If-None-Match} PUTs exactly one wins, so the tests of
- * view merges, token claims and account state can fail.
+ * test JVM, started as a child process. moto checks {@code If-Match} / {@code If-None-Match} and then
+ * writes without a lock, so under load two racing conditional PUTs could both win (S3Mock 5.2.0 lets
+ * several win even unloaded); it is started through {@code moto-atomic-put.py}, which makes PutObject
+ * atomic, so that of racing conditional PUTs exactly one wins, as in S3, and the tests of view merges,
+ * token claims and account state can fail.
  */
 public final class MotoServer {
 
     public static final String BUCKET = "cartola-test";
+    static final Path ATOMIC_PUT = Path.of("src", "test", "resources", "moto-atomic-put.py");
     /** The accounts' access tokens, apart from the data as in AWS. */
     public static final String CREDENTIALS_BUCKET = "cartola-test-credentials";
     private static MotoServer instance;
@@ -77,7 +80,8 @@ public final class MotoServer {
         try {
             int port = freePort();
             Path log = Files.createTempFile("moto", ".log");
-            Process process = new ProcessBuilder(List.of("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port)))
+            // moto_server, with its conditional PUTs made atomic as S3's are (see the script)
+            Process process = new ProcessBuilder(List.of("python3", ATOMIC_PUT.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port)))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
             for (int i = 0; i < 150; i++) {
