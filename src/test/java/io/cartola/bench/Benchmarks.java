@@ -53,8 +53,8 @@ public final class Benchmarks {
             say("no native executable given (-Dcartola.native=...): native columns are empty");
         }
         Files.createDirectories(WORK);
-        // -Dbench.only=cold,cost,fanout,load picks some
-        List<String> only = List.of(System.getProperty("bench.only", "cold,cost,fanout,load").split(","));
+        // -Dbench.only=cold,cost,fanout,load,plan picks some
+        List<String> only = List.of(System.getProperty("bench.only", "cold,cost,fanout,load,plan").split(","));
         try (DemoKhipu khipu = new DemoKhipu(null, Duration.ZERO)) {
             if (only.contains("cold")) {
                 coldStart(starts, jvm, nativeLauncher, khipu);
@@ -64,6 +64,10 @@ public final class Benchmarks {
             }
             if (only.contains("fanout")) {
                 fanOut(nativeLauncher.orElse(jvm), Integer.getInteger("bench.accounts", 1000), Integer.getInteger("bench.concurrency", 8));
+            }
+            if (only.contains("plan")) {
+                PlannerBench.run(nativeLauncher.isPresent() ? List.of(nativeLauncher.get(), jvm) : List.of(jvm),
+                        List.of(10_000, Integer.getInteger("bench.plan.accounts", 100_000)));
             }
             if (only.contains("load")) {
                 for (FunctionProcess.Launcher launcher : nativeLauncher.isPresent() ? List.of(nativeLauncher.get(), jvm) : List.of(jvm)) {
