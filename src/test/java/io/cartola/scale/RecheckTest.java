@@ -89,14 +89,14 @@ public class RecheckTest {
             assertEquals(2, khipu.requests(account).size());
             sqs.deleteMessage(b -> b.queueUrl(QueueProfile.url()).receiptHandle(look.get(0).receiptHandle()));
 
-            // a failure that may pass is put back, and waits (at least 15 s) rather than the queue's 2 s
+            // a failure that may pass is put back, and waits (at least 15 s) rather than the queue's 5 s
             String down = Accounts.fresh();
             khipu.stub(request(down, false).willReturn(json(500, "{}")));
             sqs.sendMessage(b -> b.queueUrl(QueueProfile.url()).messageBody(new AccountTask(down,
                     io.cartola.records.Mode.sync, false, run).toJson()));
             List<Message> failing = receive(sqs, 2);
             assertEquals(List.of(failing.get(0).messageId()), work(failing));
-            assertEquals(List.of(), receive(sqs, 5), "still waiting, well past the queue's visibility timeout");
+            assertEquals(List.of(), receive(sqs, 8), "still waiting, past the queue's visibility timeout");
         }
     }
 }

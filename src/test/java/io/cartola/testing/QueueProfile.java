@@ -25,7 +25,7 @@ public class QueueProfile extends FetchProfile {
             Map<String, String> aws = Map.of("aws.region", "us-east-1", "aws.accessKeyId", "test", "aws.secretAccessKey", "test");
             aws.forEach(System::setProperty);
             Map<String, String> config = new HashMap<>(aws); // as -D options for a launched executable too
-            url = ElasticMq.get().queue("cartola-" + UUID.randomUUID(), Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"));
+            url = ElasticMq.get().queue("cartola-" + UUID.randomUUID(), Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "5"));
             config.put("cartola.queue.url", url);
             return config;
         }
