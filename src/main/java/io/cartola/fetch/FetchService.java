@@ -145,8 +145,8 @@ public class FetchService {
     private FetchResult plan(FetchInput in, Mode mode, AccountList list, List<String> accounts, AccountQueue queue) {
         String run = clock.instant() + "/" + tokens.newRequestId();
         List<List<AccountTask>> batches = new ArrayList<>();
-        for (int i = 0; i < accounts.size(); i += 10) {
-            batches.add(accounts.subList(i, Math.min(i + 10, accounts.size())).stream()
+        for (int i = 0; i < accounts.size(); i += AccountQueue.MAX_BATCH) {
+            batches.add(accounts.subList(i, Math.min(i + AccountQueue.MAX_BATCH, accounts.size())).stream()
                     .map(a -> new AccountTask(a, mode, in.force(), run)).toList());
         }
         Map<String, String> unsent = new java.util.concurrent.ConcurrentHashMap<>();

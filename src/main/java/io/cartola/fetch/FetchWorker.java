@@ -130,9 +130,10 @@ public class FetchWorker {
         AccountResult result;
         boolean release;
         if (task.recheck() != null) {
-            result = recheck(task, oldestHours);
+            Look look = recheck(task, oldestHours);
+            result = look.result();
             // a look that came too early goes out again with the same key: free it
-            release = result == null ? stillPending(task) : passing(result);
+            release = look.sentAgain() || (result != null && passing(result));
         } else {
             result = fetch.fetchOne(task.account(), task.mode(), task.force(), Instant.MAX, oldestHours);
             release = passing(result);
@@ -154,26 +155,26 @@ public class FetchWorker {
     /**
      * The delayed look at an accepted request: if its callback has not come by its deadline, the account is
      * fetched now (the request recorded lost, the account asked synchronously) rather than at the next run.
-     * Null when there is nothing to do yet (sent again for the deadline) or any more (the callback came).
+     * No result when there is nothing to do yet ({@code sentAgain} for the deadline) or any more (the callback came).
      */
-    private AccountResult recheck(AccountTask task, DoubleAccumulator oldestHours) {
+    private Look recheck(AccountTask task, DoubleAccumulator oldestHours) {
         AccountState state = states.read(config.khipu().institution(), task.account());
         Optional<AccountState.Pending> pending = state.pending().stream().filter(p -> p.requestId().equals(task.recheck())).findFirst();
         if (pending.isEmpty()) {
-            return null;
+            return new Look(null, false);
         }
         Duration left = Duration.between(clock.instant(), pending.get().deadline());
         if (!left.isNegative()) {
             lookAtDeadline(task, left);
-            return null;
+            return new Look(null, true);
         }
         LOG.infof("fetch-worker account=%s: no callback for request %s by %s; fetching now", Accounts.mask(task.account()),
                 task.recheck(), pending.get().deadline());
-        return fetch.fetchOne(task.account(), Mode.async, false, Instant.MAX, oldestHours);
+        return new Look(fetch.fetchOne(task.account(), Mode.async, false, Instant.MAX, oldestHours), false);
     }
 
-    private boolean stillPending(AccountTask task) {
-        return states.read(config.khipu().institution(), task.account()).isPending(task.recheck());
+    /** What a look at an accepted request did: fetched the account, or sent itself again for the deadline. */
+    private record Look(AccountResult result, boolean sentAgain) {
     }
 
     /** Sends the look for just after {@code after} (SQS delays at most 15 minutes: a later deadline takes more hops). */

@@ -8,7 +8,10 @@ public interface AccountQueue {
     /** The longest delay or backoff a queue takes (SQS: 15 minutes). */
     java.time.Duration MAX_DELAY = java.time.Duration.ofMinutes(15);
 
-    /** Sends the tasks (at most 10); returns those the queue did not take, with the reason. */
+    /** The most tasks one {@link #send} takes (SQS's SendMessageBatch limit). */
+    int MAX_BATCH = 10;
+
+    /** Sends the tasks (at most {@link #MAX_BATCH}); returns those the queue did not take, with the reason. */
     List<Unsent> send(List<AccountTask> tasks);
 
     /** Sends one task to be delivered after {@code delay} (at most 15 minutes, SQS's limit). */

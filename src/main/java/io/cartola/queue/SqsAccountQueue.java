@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 /** An SQS queue: {@code SendMessageBatch}, ten messages a call; an entry SQS refuses is reported, not retried here. */
 public class SqsAccountQueue implements AccountQueue {
 
-    static final int MAX_BATCH = 10;
 
     private final SqsClient sqs;
     private final String url;
