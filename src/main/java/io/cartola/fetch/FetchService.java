@@ -5,7 +5,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +127,7 @@ public class FetchService {
         } finally {
             pool.shutdownNow();
         }
-        notReached(list, accounts, out);
+        notReached(list, accounts).forEach(out::add);
         FetchResult result = FetchResult.of(mode, out, list.problems());
         LOG.infof("fetch %s (%s): %d accounts, %d accepted, %d stored, %d failed, %d skipped, %d lost, %d refused, %d unauthorised",
                 mode, in.trigger(), out.size(), result.accepted(), result.stored(), result.failed(), result.skipped(),
@@ -140,29 +142,28 @@ public class FetchService {
 
     /**
      * Scaled out: one queue message per account, ten a call, {@code cartola.queue.senders} calls at once; the
-     * workers fetch them. An account the queue did not take is {@code FAILED} (code QUEUE) and counted.
+     * workers fetch them. An account the queue did not take is {@code FAILED} (code QUEUE) and counted. Batches
+     * are made as they are sent and counted as they return, so memory does not grow with the run beyond the list.
      */
     private FetchResult plan(FetchInput in, Mode mode, AccountList list, List<String> accounts, AccountQueue queue) {
         String run = clock.instant() + "/" + tokens.newRequestId();
-        List<List<AccountTask>> batches = new ArrayList<>();
-        for (int i = 0; i < accounts.size(); i += AccountQueue.MAX_BATCH) {
-            batches.add(accounts.subList(i, Math.min(i + AccountQueue.MAX_BATCH, accounts.size())).stream()
-                    .map(a -> new AccountTask(a, mode, in.force(), run)).toList());
-        }
-        Map<String, String> unsent = new java.util.concurrent.ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(config.queue().senders(), batches.size())));
+        FetchResult.Tally tally = new FetchResult.Tally();
+        List<OperationLog.Unqueued.Entry> unqueued = new ArrayList<>();
+        int senders = Math.max(1, config.queue().senders());
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        // twice the senders in flight keeps every sender busy while the oldest batch is counted
+        Deque<Sending> inFlight = new ArrayDeque<>();
         try {
-            List<Future<?>> sends = new ArrayList<>(batches.size());
-            for (List<AccountTask> batch : batches) {
-                sends.add(pool.submit(() -> queue.send(batch).forEach(u -> unsent.put(u.task().account(), u.reason()))));
-            }
-            for (int i = 0; i < sends.size(); i++) {
-                try {
-                    sends.get(i).get();
-                } catch (ExecutionException e) {
-                    String reason = "not queued: " + e.getCause().getClass().getSimpleName();
-                    batches.get(i).forEach(t -> unsent.put(t.account(), reason));
+            for (int i = 0; i < accounts.size(); i += AccountQueue.MAX_BATCH) {
+                List<AccountTask> batch = accounts.subList(i, Math.min(i + AccountQueue.MAX_BATCH, accounts.size())).stream()
+                        .map(a -> new AccountTask(a, mode, in.force(), run)).toList();
+                inFlight.add(new Sending(batch, pool.submit(() -> queue.send(batch))));
+                if (inFlight.size() >= 2 * senders) {
+                    count(inFlight.poll(), mode, tally, unqueued);
                 }
+            }
+            while (!inFlight.isEmpty()) {
+                count(inFlight.poll(), mode, tally, unqueued);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -170,26 +171,58 @@ public class FetchService {
         } finally {
             pool.shutdownNow();
         }
-        List<AccountResult> out = new ArrayList<>(list.accounts().size());
-        for (String account : accounts) {
-            String reason = unsent.get(account);
-            out.add(reason == null ? AccountResult.queued(Accounts.mask(account), mode)
-                    : AccountResult.failed(Accounts.mask(account), null, mode, "QUEUE", reason));
-        }
-        notReached(list, accounts, out);
-        FetchResult result = FetchResult.of(mode, out, list.problems());
+        notReached(list, accounts).forEach(tally::add);
+        recordUnqueued(run, unqueued);
+        FetchResult result = tally.result(mode, list.problems());
         LOG.infof("fetch %s (%s) run %s: %d accounts, %d queued, %d not queued, %d refused", mode, in.trigger(), run,
-                out.size(), result.queued(), result.failed(), result.refused());
+                result.queued() + result.failed() + result.skipped(), result.queued(), result.failed(), result.refused());
         emit(result, Double.NaN);
         return result;
     }
 
-    /** The accounts past cartola.fetch.max-accounts, reported as not reached. */
-    private void notReached(AccountList list, List<String> accounts, List<AccountResult> out) {
-        for (String account : list.accounts().subList(accounts.size(), list.accounts().size())) {
-            out.add(AccountResult.skipped(Accounts.mask(account), null,
-                    "not asked: past cartola.fetch.max-accounts (" + config.fetch().maxAccounts() + ") in one run", null));
+    /** A batch on its way to the queue. */
+    private record Sending(List<AccountTask> batch, Future<List<AccountQueue.Unsent>> sent) {
+    }
+
+    private static void count(Sending sending, Mode mode, FetchResult.Tally tally, List<OperationLog.Unqueued.Entry> unqueued)
+            throws InterruptedException {
+        Map<String, String> unsent = new java.util.HashMap<>();
+        try {
+            sending.sent().get().forEach(u -> unsent.put(u.task().account(), u.reason()));
+        } catch (ExecutionException e) {
+            String reason = "not queued: " + e.getCause().getClass().getSimpleName();
+            sending.batch().forEach(t -> unsent.put(t.account(), reason));
         }
+        for (AccountTask task : sending.batch()) {
+            String reason = unsent.get(task.account());
+            if (reason != null) {
+                LOG.warnf("fetch account=%s: FAILED QUEUE %s", Accounts.mask(task.account()), reason);
+                unqueued.add(new OperationLog.Unqueued.Entry(task.account(), reason));
+            }
+            tally.add(reason == null ? AccountResult.queued(Accounts.mask(task.account()), mode)
+                    : AccountResult.failed(Accounts.mask(task.account()), null, mode, "QUEUE", reason));
+        }
+    }
+
+    /** One record of the accounts the queue did not take, so that one invocation with them asks them again. */
+    private void recordUnqueued(String run, List<OperationLog.Unqueued.Entry> unqueued) {
+        if (unqueued.isEmpty()) {
+            return;
+        }
+        try {
+            String key = log.unqueued(institution, AccountRequest.dayOf(clock.instant(), config.zone()), run, unqueued);
+            LOG.errorf("fetch run %s: %d accounts not queued, listed in %s; invoke fetch with them to ask again", run,
+                    unqueued.size(), key);
+        } catch (StorageException e) {
+            LOG.errorf(e, "fetch run %s: %d accounts not queued, and the record of them could not be stored", run, unqueued.size());
+        }
+    }
+
+    /** The accounts past cartola.fetch.max-accounts, reported as not reached. */
+    private java.util.stream.Stream<AccountResult> notReached(AccountList list, List<String> accounts) {
+        return list.accounts().subList(accounts.size(), list.accounts().size()).stream()
+                .map(account -> AccountResult.skipped(Accounts.mask(account), null,
+                        "not asked: past cartola.fetch.max-accounts (" + config.fetch().maxAccounts() + ") in one run", null));
     }
 
     /** The configured list: the object named by cartola.accounts.key, else cartola.accounts. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -114,6 +115,23 @@ public class OperationLog {
         return create(s.operationKey(Stage.LOST), record);
     }
 
+    /** Accounts a planning run could not queue, and why: one object per run, so they can be asked again in one invocation. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record Unqueued(String run, Instant recordedAt, List<Entry> accounts) {
+        @io.quarkus.runtime.annotations.RegisterForReflection
+        public record Entry(String account, String reason) {
+        }
+    }
+
+    /** Records the accounts a planning run could not queue; returns the key written. */
+    public String unqueued(String institution, LocalDate day, String run, List<Unqueued.Entry> accounts) {
+        Instant now = clock.instant();
+        String key = "operations/" + institution + "/date=" + day + "/run="
+                + run.substring(run.indexOf('/') + 1) + ".unqueued.json";
+        store.create(key, encodeAny(new Unqueued(run, now, accounts)), JSON);
+        return key;
+    }
+
     /** What consuming a callback token found. */
     public enum Claim {
         /** first use, or a redelivery of the same operation with the same body */
@@ -148,6 +166,10 @@ public class OperationLog {
     }
 
     private byte[] encode(OperationRecord record) {
+        return encodeAny(record);
+    }
+
+    private byte[] encodeAny(Object record) {
         try {
             return mapper.writeValueAsBytes(record);
         } catch (IOException e) {
