@@ -2,12 +2,7 @@ package io.cartola.callback;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,21 +10,20 @@ import org.jboss.logging.Logger;
 
 import io.cartola.config.CartolaConfig;
 import io.cartola.records.AccountRequest;
-import io.cartola.records.AccountState;
-import io.cartola.records.AccountStates;
 import io.cartola.telemetry.Metrics;
 import io.cartola.records.Accounts;
+import io.cartola.records.Mode;
 import io.cartola.records.OperationLog;
-import io.cartola.records.OperationRecord;
 import io.cartola.khipu.EnvelopeReader;
 import io.cartola.khipu.InvalidEnvelopeException;
 import io.cartola.khipu.model.Envelope;
 import io.cartola.storage.StorageException;
 
 /**
- * Receives Khipu's callback: checks size, token and envelope before storing anything, finds the
- * request fetch recorded under the token's request id, consumes the token for this operation and
- * body, stores the result, then updates the account's state. Answers 2xx only for what is stored.
+ * Receives Khipu's callback: checks size, token and envelope before storing anything, then stores the
+ * answer under the token's request id (that first write consumes the token for this operation and body)
+ * and merges the view. The account's state takes the answer in at its next run (see
+ * {@code PendingRequests}), so a callback costs two writes. Answers 2xx only for what is stored.
  */
 @ApplicationScoped
 public class CallbackService {
@@ -40,16 +34,14 @@ public class CallbackService {
     private final CallbackToken tokens;
     private final EnvelopeReader envelopes;
     private final OperationLog log;
-    private final AccountStates states;
     private final Metrics metrics;
 
     public CallbackService(CartolaConfig config, CallbackToken tokens, EnvelopeReader envelopes, OperationLog log,
-            AccountStates states, Metrics metrics) {
+            Metrics metrics) {
         this.config = config;
         this.tokens = tokens;
         this.envelopes = envelopes;
         this.log = log;
-        this.states = states;
         this.metrics = metrics;
     }
 
@@ -98,75 +90,30 @@ public class CallbackService {
         byte[] body = body(callback);
         CallbackToken.Claims claims = tokens.verify(callback.token());
         Envelope envelope = envelopes.read(body);
-        String institution = config.khipu().institution();
-        AccountRequest s = log.request(institution, AccountRequest.dayOf(claims.issuedAt(), config.zone()),
-                claims.requestId(), config.zone())
-                .orElseThrow(() -> new CallbackRejectedException(404,
-                        "callback token names request " + claims.requestId() + ", which fetch never recorded"));
-        switch (log.claim(s, envelope.operationId(), sha256(body))) {
+        // the token, made by fetch with our key, names the request and its account: nothing to look up first
+        AccountRequest s = new AccountRequest(config.khipu().institution(), claims.account(), claims.requestId(),
+                claims.issuedAt(), AccountRequest.dayOf(claims.issuedAt(), config.zone()), Mode.async);
+        OperationLog.Stored stored = log.store(s, body, envelope, null);
+        switch (stored.kept()) {
             case OTHER_OPERATION -> throw new CallbackRejectedException(401, "callback token already used for another operation");
             case OTHER_BODY -> throw new CallbackRejectedException(409, "operation " + envelope.operationId()
                     + " was already received with a different body; refused");
-            case OURS -> {
-                // first delivery, or a redelivery of the same body: finish what an earlier attempt left undone
+            case AGAIN -> {
+                if (!stored.changed()) {
+                    LOG.infof("callback account=%s operation=%s: duplicate, already stored", s.maskedAccount(), envelope.operationId());
+                    return new Reply(200, "duplicate: operation " + envelope.operationId() + " is already stored");
+                }
+                // a redelivery after a failure half-way: what the first attempt left undone is done now
+            }
+            case FIRST -> {
             }
         }
-        Optional<OperationRecord> done = log.finalRecord(s).filter(r -> envelope.operationId().equals(r.operationId()));
-        if (done.isPresent()) {
-            settle(s, done.get(), false);
-            return duplicate(s, envelope);
-        }
-        // stores it, also over a failure fetch recorded without Khipu's answer (a timeout after Khipu had accepted)
-        Optional<OperationRecord> stored = log.store(s, body, envelope, null);
-        if (stored.isEmpty()) {
-            // a concurrent delivery of the same operation finished first
-            settle(s, log.finalRecord(s).orElseThrow(), false);
-            return duplicate(s, envelope);
-        }
-        OperationRecord r = stored.get();
-        settle(s, r, true);
-        LOG.infof("callback account=%s operation=%s: %s %s", s.maskedAccount(), envelope.operationId(), r.state(),
-                r.state() == OperationRecord.State.COMPLETED ? r.transactions() + " transactions" : r.error().code() + " " + r.error().type());
+        LOG.infof("callback account=%s request=%s operation=%s: %s", s.maskedAccount(), s.requestId(), envelope.operationId(),
+                envelope.ok() ? "COMPLETED " + stored.transactions() + " transactions"
+                        : "FAILED " + stored.error().code() + " " + stored.error().type());
         return new Reply(200, envelope.ok()
-                ? "stored " + r.transactions() + " transactions of operation " + envelope.operationId()
-                : "stored error " + r.error().code() + " of operation " + envelope.operationId());
-    }
-
-    /**
-     * Updates the account's state for a stored callback: no longer pending, back to asynchronous requests, last
-     * data or failure. Data is recorded on every delivery (it is idempotent); a failure only on the first, or on a
-     * redelivery whose first delivery stopped before this (still pending), so it is never counted twice.
-     */
-    private void settle(AccountRequest s, OperationRecord record, boolean first) {
-        Set<String> request = Set.of(s.requestId());
-        states.update(s.institution(), s.account(), st -> {
-            boolean pending = st.isPending(s.requestId());
-            if (first && !pending) {
-                LOG.infof("callback account=%s request=%s: no longer awaited (recorded lost or failed); merged",
-                        s.maskedAccount(), s.requestId());
-            }
-            AccountState settled = st.withoutPending(request, false);
-            if (record.error() == null) {
-                return settled.stored(s.requestedAt(), true);
-            }
-            if (!first && !pending) {
-                return st;
-            }
-            return settled.failed(record.error().code(), s.requestedAt(), record.error().retryNotBefore(), true);
-        });
-    }
-
-    private static Reply duplicate(AccountRequest s, Envelope envelope) {
-        LOG.infof("callback account=%s operation=%s: duplicate, already stored", s.maskedAccount(), envelope.operationId());
-        return new Reply(200, "duplicate: operation " + envelope.operationId() + " is already stored");
-    }
-
-    private static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                ? "stored " + stored.transactions() + " transactions of operation " + envelope.operationId()
+                : "stored error " + stored.error().code() + " of operation " + envelope.operationId());
     }
 
     private byte[] body(Callback callback) {

@@ -157,13 +157,6 @@ public interface CartolaConfig {
         /** Planning sends this many batches of ten at once. */
         @WithDefault("8")
         int senders();
-
-        /**
-         * A worker's claim on an account's run: a second delivery of the message meanwhile is put back; after
-         * this long the claim is taken to be a crashed worker's and may be taken over.
-         */
-        @WithDefault("PT15M")
-        Duration claimTimeout();
     }
 
     interface Secrets {

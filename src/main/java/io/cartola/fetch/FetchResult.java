@@ -9,7 +9,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cartola.khipu.KhipuGateway;
 import io.cartola.records.AccountRequest;
 import io.cartola.records.Mode;
-import io.cartola.records.OperationRecord;
 import io.cartola.records.OperationRecord.Failure;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -116,10 +115,9 @@ public record FetchResult(Mode mode, int queued, int accepted, int stored, int f
         }
 
         /** Khipu's answer was stored: with data, or with Khipu's error. */
-        static AccountResult stored(AccountRequest s, OperationRecord record) {
-            Failure error = record.error();
-            return new AccountResult(s.maskedAccount(), s.requestId(), record.operationId(),
-                    error == null ? Outcome.STORED : Outcome.FAILED, s.mode(), record.transactions(),
+        static AccountResult stored(AccountRequest s, String operationId, Integer transactions, Failure error) {
+            return new AccountResult(s.maskedAccount(), s.requestId(), operationId,
+                    error == null ? Outcome.STORED : Outcome.FAILED, s.mode(), transactions,
                     error == null ? null : error.code(), error == null ? null : error.type(),
                     error == null ? null : error.description(), error == null ? null : error.retryNotBefore(), null);
         }

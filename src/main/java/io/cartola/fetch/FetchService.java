@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.stream.Collectors;
 
@@ -67,6 +69,7 @@ public class FetchService {
     private final KhipuGateway khipu;
     private final OperationLog log;
     private final AccountStates states;
+    private final PendingRequests pending;
     private final CallbackToken tokens;
     private final AccountTokens accessTokens;
     private final Optional<AccountQueue> queue;
@@ -76,12 +79,13 @@ public class FetchService {
     private final String institution;
 
     public FetchService(CartolaConfig config, KhipuGateway khipu, OperationLog log, AccountStates states,
-            CallbackToken tokens, AccountTokens accessTokens, Optional<AccountQueue> queue, ObjectStore store, Metrics metrics,
+            PendingRequests pending, CallbackToken tokens, AccountTokens accessTokens, Optional<AccountQueue> queue, ObjectStore store, Metrics metrics,
             Clock clock) {
         this.config = config;
         this.khipu = khipu;
         this.log = log;
         this.states = states;
+        this.pending = pending;
         this.tokens = tokens;
         this.accessTokens = accessTokens;
         this.queue = queue;
@@ -119,7 +123,7 @@ public class FetchService {
         try {
             List<Future<AccountResult>> futures = new ArrayList<>(accounts.size());
             for (String account : accounts) {
-                futures.add(pool.submit(() -> fetchOne(account, mode, in.force(), startBy, oldestHours)));
+                futures.add(pool.submit(() -> fetchOne(account, mode, in.force(), null, startBy, oldestHours)));
             }
             for (int i = 0; i < futures.size(); i++) {
                 out.add(await(futures.get(i), accounts.get(i)));
@@ -255,8 +259,19 @@ public class FetchService {
         return share.compareTo(MAX_MARGIN) < 0 ? share : MAX_MARGIN;
     }
 
-    /** One account's run: its state read, lost requests recorded, Khipu asked unless it must wait. */
-    AccountResult fetchOne(String account, Mode runMode, boolean force, Instant startBy, DoubleAccumulator oldestHours) {
+    /** What the state said to do with an account in this run. */
+    private enum Decision {
+        ASK, DUPLICATE, WAIT, UNAUTHORISED
+    }
+
+    /**
+     * One account's run. Its state is read and its pending requests settled from what is stored for them (an
+     * answer taken in, a request past its deadline without one recorded lost); then one conditional write of the
+     * state records what was settled and the request about to be made, with the queued run it belongs to
+     * ({@code claim}, for a worker: a second delivery of the run finds it and does not ask Khipu again). Khipu is
+     * asked unless the account must wait. An answer with data costs two more writes (raw, view), a 202 none.
+     */
+    AccountResult fetchOne(String account, Mode runMode, boolean force, String claim, Instant startBy, DoubleAccumulator oldestHours) {
         Instant now = clock.instant();
         String masked = Accounts.mask(account);
         if (now.isAfter(startBy)) {
@@ -265,31 +280,63 @@ public class FetchService {
         int lost = 0;
         AccountRequest s = null;
         try {
-            AccountState state = states.read(institution, account);
-            List<AccountState.Pending> overdue = state.overdue(now);
-            if (!overdue.isEmpty()) {
-                lost = recordLost(account, overdue);
-                Set<String> ids = overdue.stream().map(AccountState.Pending::requestId).collect(Collectors.toSet());
-                boolean anyLost = lost > 0;
-                state = states.update(institution, account, st -> st.withoutPending(ids, anyLost));
+            AccountState read = states.read(institution, account);
+            if (claim != null && read.claimed(claim)) {
+                return duplicate(masked, claim);
             }
-            oldestHours.accumulate(state.dataAge(now).toSeconds() / 3600.0);
+            PendingRequests.Found found = pending.settle(read, now);
+            lost = found.newlyLost();
             AccountToken token = accessTokens.find(account).orElse(null);
-            if (!force && token != null && state.awaitsNewToken(token.registeredAt())) {
-                LOG.warnf("fetch account=%s: skipped, Khipu rejected its access token on a request of %s; waiting for a new one",
-                        masked, state.tokenRejectedAt());
-                return AccountResult.unauthorised(masked, state.tokenRejectedAt(), lost == 0 ? null : lost);
+            // milliseconds, as the callback token carries the time: every writer of this request's view lines agrees
+            Instant requestedAt = now.truncatedTo(ChronoUnit.MILLIS);
+            String requestId = tokens.newRequestId();
+            AtomicReference<Decision> decision = new AtomicReference<>();
+            AtomicReference<Mode> mode = new AtomicReference<>(runMode);
+            AccountState state = states.update(institution, account, current -> {
+                if (claim != null && current.claimed(claim)) {
+                    decision.set(Decision.DUPLICATE);
+                    return current;
+                }
+                AccountState st = found.applyTo(current);
+                if (!force && token != null && st.awaitsNewToken(token.registeredAt())) {
+                    decision.set(Decision.UNAUTHORISED);
+                    return st;
+                }
+                if (!force && st.waiting(now)) {
+                    decision.set(Decision.WAIT);
+                    return st;
+                }
+                decision.set(Decision.ASK);
+                mode.set(st.syncUntilCallback() ? Mode.sync : runMode);
+                Duration answerWithin = mode.get() == Mode.async ? config.callback().deadline() : MAX_MARGIN;
+                st = st.withPending(new AccountState.Pending(requestId, requestedAt, requestedAt.plus(answerWithin), mode.get(), false));
+                return claim == null ? st : st.withClaim(new AccountState.Claim(claim, now));
+            });
+            oldestHours.accumulate(state.dataAge(now).toSeconds() / 3600.0);
+            Integer lostOrNull = lost == 0 ? null : lost;
+            switch (decision.get()) {
+                case DUPLICATE -> {
+                    return duplicate(masked, claim);
+                }
+                case UNAUTHORISED -> {
+                    LOG.warnf("fetch account=%s: skipped, Khipu rejected its access token on a request of %s; waiting for a new one",
+                            masked, state.tokenRejectedAt());
+                    return AccountResult.unauthorised(masked, state.tokenRejectedAt(), lostOrNull);
+                }
+                case WAIT -> {
+                    LOG.infof("fetch account=%s: skipped, Khipu asked to wait until %s (%s)", masked, state.retryNotBefore(),
+                            state.lastError());
+                    return AccountResult.skipped(masked, state.retryNotBefore(), "Khipu asked not to retry before "
+                            + state.retryNotBefore() + " (" + state.lastError() + "); invoke with \"force\": true to ask anyway",
+                            lostOrNull);
+                }
+                case ASK -> {
+                    s = new AccountRequest(institution, account, requestId, requestedAt,
+                            AccountRequest.dayOf(requestedAt, config.zone()), mode.get());
+                    return log(s, ask(s, token == null ? null : token.accessToken())).withLost(lost);
+                }
+                default -> throw new IllegalStateException("no decision for account " + masked);
             }
-            if (!force && state.waiting(now)) {
-                LOG.infof("fetch account=%s: skipped, Khipu asked to wait until %s (%s)", masked, state.retryNotBefore(),
-                        state.lastError());
-                return AccountResult.skipped(masked, state.retryNotBefore(), "Khipu asked not to retry before "
-                        + state.retryNotBefore() + " (" + state.lastError() + "); invoke with \"force\": true to ask anyway",
-                        lost == 0 ? null : lost);
-            }
-            Mode mode = state.syncUntilCallback() ? Mode.sync : runMode;
-            s = new AccountRequest(institution, account, tokens.newRequestId(), now, AccountRequest.dayOf(now, config.zone()), mode);
-            return log(s, ask(s, token == null ? null : token.accessToken())).withLost(lost);
         } catch (StorageException e) {
             LOG.errorf(e, "fetch account=%s: storage failed", masked);
             return AccountResult.failed(masked, s == null ? null : s.requestId(), s == null ? null : s.mode(), "STORAGE",
@@ -297,38 +344,17 @@ public class FetchService {
         }
     }
 
-    /**
-     * Records the overdue requests that got no answer as lost; returns how many were newly recorded (an
-     * overlapping run may have recorded one already). A request with a final record was answered after all.
-     */
-    private int recordLost(String account, List<AccountState.Pending> overdue) {
-        int lost = 0;
-        for (AccountState.Pending p : overdue) {
-            AccountRequest request = new AccountRequest(institution, account, p.requestId(), p.requestedAt(),
-                    AccountRequest.dayOf(p.requestedAt(), config.zone()), Mode.async);
-            if (log.finalRecord(request).isEmpty() && log.lost(request)) {
-                lost++;
-                LOG.warnf("fetch account=%s request=%s: LOST, no callback by %s; asking synchronously",
-                        request.maskedAccount(), p.requestId(), p.deadline());
-            }
-        }
-        return lost;
+    private static AccountResult duplicate(String masked, String run) {
+        LOG.infof("fetch-worker account=%s: run %s was asked for already, a duplicate delivery; Khipu not asked", masked, run);
+        return AccountResult.duplicate(masked, run);
     }
 
     private AccountResult ask(AccountRequest s, String accessToken) {
         try {
-            String callbackUrl = null;
-            if (s.mode() == Mode.async) {
-                // recorded before asking: a callback may come before Khipu's 202 does, and must find both
-                log.requested(s);
-                AccountState.Pending pending = new AccountState.Pending(s.requestId(), s.requestedAt(),
-                        s.requestedAt().plus(config.callback().deadline()));
-                states.update(institution, s.account(), st -> st.withPending(pending));
-                callbackUrl = callbackUrl(s.requestId(), s.requestedAt());
-            }
+            // the request is in the account's state already: a callback that comes before Khipu's 202 finds its place
+            String callbackUrl = s.mode() == Mode.async ? callbackUrl(s.requestId(), s.account(), s.requestedAt()) : null;
             KhipuReply reply = khipu.transactions(s.account(), callbackUrl, accessToken);
             if (reply.accepted()) {
-                log.accepted(s, reply.operationId());
                 return AccountResult.accepted(s, reply.operationId());
             }
             return stored(s, reply);
@@ -343,27 +369,32 @@ public class FetchService {
         }
     }
 
+    /** A synchronous answer: raw and view (or the error's record); the state takes it in at the next run. */
     private AccountResult stored(AccountRequest s, KhipuReply reply) {
         Envelope envelope = reply.envelope();
-        OperationRecord record = log.store(s, reply.body(), envelope, reply.status())
-                .orElseGet(() -> log.finalRecord(s).orElseThrow());
-        Set<String> request = Set.of(s.requestId());
-        if (record.error() == null) {
-            states.update(institution, s.account(), st -> st.withoutPending(request, false).stored(s.requestedAt(), false));
-        } else {
-            states.update(institution, s.account(), st -> st.withoutPending(request, false)
-                    .failed(record.error().code(), s.requestedAt(), record.error().retryNotBefore(), false));
+        OperationLog.Stored stored = log.store(s, reply.body(), envelope, reply.status());
+        if (stored.refused()) {
+            // Khipu answered this request twice, differently (a callback came first): the first answer stays
+            LOG.warnf("fetch account=%s request=%s: another answer to this request was stored first; kept that one",
+                    s.maskedAccount(), s.requestId());
         }
-        return AccountResult.stored(s, record);
+        OperationRecord.Failure error = envelope.ok() ? null : stored.error() != null ? stored.error()
+                : new OperationRecord.Failure(envelope.error() == null ? null : envelope.error().code(),
+                        envelope.error() == null ? null : envelope.error().type(),
+                        envelope.error() == null ? null : envelope.error().description(), null);
+        return AccountResult.stored(s, envelope.operationId(), envelope.ok() ? envelope.transactions().size() : null, error);
     }
 
     private AccountResult failed(AccountRequest s, String code, String message) {
         log.failed(s, code, message, null);
-        // no longer waited for: if Khipu did accept it after all, its callback is still taken and merged
+        // no longer waited for; an asynchronous one is kept: if Khipu did accept it after all, its callback is
+        // stored and merged, and the next run takes it in
         Set<String> request = Set.of(s.requestId());
-        states.update(institution, s.account(), st -> KhipuGateway.TOKEN_REJECTED.equals(code)
-                ? st.withoutPending(request, false).tokenRejected(code, s.requestedAt())
-                : st.withoutPending(request, false).failed(code, s.requestedAt(), null, false));
+        states.update(institution, s.account(), st -> {
+            AccountState without = s.mode() == Mode.async ? st.givenUp(request, false) : st.withoutPending(request, false);
+            return KhipuGateway.TOKEN_REJECTED.equals(code) ? without.tokenRejected(code, s.requestedAt())
+                    : without.failed(code, s.requestedAt(), null, false);
+        });
         return AccountResult.failed(s.maskedAccount(), s.requestId(), s.mode(), code, message);
     }
 
@@ -416,16 +447,16 @@ public class FetchService {
         return values;
     }
 
-    String callbackUrl(String requestId, Instant issuedAt) {
+    String callbackUrl(String requestId, String account, Instant issuedAt) {
         URI base = config.callback().url()
                 .orElseThrow(() -> new InvalidInputException("mode: async needs cartola.callback.url"));
         String url = base.toString();
-        return url + (base.getRawQuery() == null ? "?" : "&") + "t=" + tokens.issue(requestId, issuedAt);
+        return url + (base.getRawQuery() == null ? "?" : "&") + "t=" + tokens.issue(requestId, account, issuedAt);
     }
 
     /** Refuses, before any request, a webhook URL too long for Khipu once the longest token is added. */
     private void checkCallbackUrlLength() {
-        String longest = callbackUrl(tokens.newRequestId(), Instant.ofEpochSecond(99_999_999_999L));
+        String longest = callbackUrl(tokens.newRequestId(), "9".repeat(Accounts.MAX_LENGTH), Instant.ofEpochMilli(999_999_999_999_999L));
         if (longest.length() > MAX_CALLBACK_URL) {
             throw new InvalidInputException("cartola.callback.url: too long, with its token the CallbackUrl can reach "
                     + longest.length() + " characters and Khipu accepts at most " + MAX_CALLBACK_URL);

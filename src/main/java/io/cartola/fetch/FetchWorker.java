@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAccumulator;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,18 +26,19 @@ import io.cartola.queue.AccountQueue;
 import io.cartola.queue.AccountTask;
 import io.cartola.records.Mode;
 import io.cartola.records.AccountState;
-import io.cartola.records.AccountState.Claim;
-import io.cartola.records.AccountState.ClaimResult;
+import io.cartola.records.AccountRequest;
 import io.cartola.records.AccountStates;
+import io.cartola.records.OperationLog;
 import io.cartola.records.Accounts;
 import io.cartola.storage.StorageException;
 import io.cartola.telemetry.Metrics;
 
 /**
- * Fetches the accounts a planning run queued, one message each. Before asking Khipu the worker claims
- * the account's run in its state (a conditional write), so a second delivery of the same message does
- * not ask Khipu again (Khipu bills each request). A failure that may pass (Khipu or storage unreachable,
- * 429, 5xx) releases the claim and is redelivered by the queue; the rest is recorded and done.
+ * Fetches the accounts a planning run queued, one message each. The account's run is claimed in its
+ * state with the same conditional write that records the request (see {@link FetchService#fetchOne}), so
+ * a second delivery of the same message does not ask Khipu again (Khipu bills each request). A failure
+ * that may pass (Khipu or storage unreachable, 429, 5xx) frees the claim and is redelivered by the queue;
+ * the rest is recorded and done.
  */
 @ApplicationScoped
 public class FetchWorker {
@@ -52,15 +52,17 @@ public class FetchWorker {
 
     private final FetchService fetch;
     private final AccountStates states;
+    private final OperationLog log;
     private final Optional<AccountQueue> queue;
     private final CartolaConfig config;
     private final Metrics metrics;
     private final Clock clock;
 
-    public FetchWorker(FetchService fetch, AccountStates states, Optional<AccountQueue> queue, CartolaConfig config,
-            Metrics metrics, Clock clock) {
+    public FetchWorker(FetchService fetch, AccountStates states, OperationLog log, Optional<AccountQueue> queue,
+            CartolaConfig config, Metrics metrics, Clock clock) {
         this.fetch = fetch;
         this.states = states;
+        this.log = log;
         this.queue = queue;
         this.config = config;
         this.metrics = metrics;
@@ -105,49 +107,27 @@ public class FetchWorker {
     }
 
     Done work(AccountTask task, DoubleAccumulator oldestHours) {
-        String institution = config.khipu().institution();
-        String masked = Accounts.mask(task.account());
-        Instant now = clock.instant();
-        AtomicReference<ClaimResult> claimed = new AtomicReference<>();
-        try {
-            states.update(institution, task.account(), st -> {
-                ClaimResult result = st.claimable(task.claimKey(), now, config.queue().claimTimeout());
-                claimed.set(result);
-                return result == ClaimResult.CLAIMED ? st.withClaim(new Claim(task.claimKey(), now, false)) : st;
-            });
-        } catch (StorageException e) {
-            LOG.errorf(e, "fetch-worker account=%s: could not claim run %s", masked, task.run());
-            return new Done(AccountResult.failed(masked, null, task.mode(), "STORAGE", "storage failed: " + e.getMessage()), true);
-        }
-        if (claimed.get() == ClaimResult.DONE) {
-            LOG.infof("fetch-worker account=%s: run %s already fetched, a duplicate delivery; Khipu not asked", masked, task.run());
-            return new Done(AccountResult.duplicate(masked, task.run()), false);
-        }
-        if (claimed.get() == ClaimResult.HELD) {
-            LOG.infof("fetch-worker account=%s: run %s is being fetched by another delivery; put back", masked, task.run());
-            return new Done(AccountResult.skipped(masked, null, "another delivery of run " + task.run() + " is at it", null), true);
-        }
-        AccountResult result;
-        boolean release;
         if (task.recheck() != null) {
-            Look look = recheck(task, oldestHours);
-            result = look.result();
-            // a look that came too early goes out again with the same key: free it
-            release = look.sentAgain() || (result != null && passing(result));
-        } else {
-            result = fetch.fetchOne(task.account(), task.mode(), task.force(), Instant.MAX, oldestHours);
-            release = passing(result);
-            if (result.outcome() == Outcome.ACCEPTED && queue.isPresent()) {
-                lookAtDeadline(task.recheckOf(result.requestId()), config.callback().deadline());
-            }
+            return look(task, oldestHours);
         }
-        boolean redeliver = result != null && passing(result);
-        try {
-            states.update(institution, task.account(), st -> st.claim() == null || !st.claim().run().equals(task.claimKey()) ? st
-                    : st.withClaim(release ? null : new Claim(task.claimKey(), st.claim().at(), true)));
-        } catch (StorageException e) {
-            // the claim stays held: a redelivery waits for cartola.queue.claim-timeout, then takes it over
-            LOG.errorf(e, "fetch-worker account=%s: could not settle the claim on run %s", masked, task.run());
+        AccountResult result = fetch.fetchOne(task.account(), task.mode(), task.force(), task.claimKey(), Instant.MAX, oldestHours);
+        if (result.outcome() == Outcome.ACCEPTED && queue.isPresent()) {
+            lookAtDeadline(task.recheckOf(result.requestId()), config.callback().deadline());
+        }
+        return settle(task, result);
+    }
+
+    /** A failure that may pass frees the run's claim and goes back to the queue; the rest is done. */
+    private Done settle(AccountTask task, AccountResult result) {
+        boolean redeliver = passing(result);
+        if (redeliver) {
+            try {
+                states.update(config.khipu().institution(), task.account(),
+                        st -> st.claimed(task.claimKey()) ? st.withClaim(null) : st);
+            } catch (StorageException e) {
+                // the claim stays: the redelivery is taken for a duplicate, and the next run asks for the account
+                LOG.errorf(e, "fetch-worker account=%s: could not free run %s for its redelivery", result.account(), task.run());
+            }
         }
         return new Done(result, redeliver);
     }
@@ -155,26 +135,39 @@ public class FetchWorker {
     /**
      * The delayed look at an accepted request: if its callback has not come by its deadline, the account is
      * fetched now (the request recorded lost, the account asked synchronously) rather than at the next run.
-     * No result when there is nothing to do yet ({@code sentAgain} for the deadline) or any more (the callback came).
+     * Nothing is written when the callback came (the next run takes it into the state) or when it is not
+     * due yet (the look is sent again for the deadline).
      */
-    private Look recheck(AccountTask task, DoubleAccumulator oldestHours) {
-        AccountState state = states.read(config.khipu().institution(), task.account());
-        Optional<AccountState.Pending> pending = state.pending().stream().filter(p -> p.requestId().equals(task.recheck())).findFirst();
-        if (pending.isEmpty()) {
-            return new Look(null, false);
+    private Done look(AccountTask task, DoubleAccumulator oldestHours) {
+        String institution = config.khipu().institution();
+        AccountState state;
+        try {
+            state = states.read(institution, task.account());
+        } catch (StorageException e) {
+            LOG.errorf(e, "fetch-worker account=%s: could not read its state to look at request %s",
+                    Accounts.mask(task.account()), task.recheck());
+            return new Done(AccountResult.failed(Accounts.mask(task.account()), task.recheck(), Mode.async, "STORAGE",
+                    "storage failed: " + e.getMessage()), true);
+        }
+        Optional<AccountState.Pending> pending = state.pending().stream()
+                .filter(p -> p.requestId().equals(task.recheck()) && !p.lost()).findFirst();
+        if (pending.isEmpty() || answered(state, pending.get())) {
+            return new Done(null, false);
         }
         Duration left = Duration.between(clock.instant(), pending.get().deadline());
         if (!left.isNegative()) {
             lookAtDeadline(task, left);
-            return new Look(null, true);
+            return new Done(null, false);
         }
         LOG.infof("fetch-worker account=%s: no callback for request %s by %s; fetching now", Accounts.mask(task.account()),
                 task.recheck(), pending.get().deadline());
-        return new Look(fetch.fetchOne(task.account(), Mode.async, false, Instant.MAX, oldestHours), false);
+        return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), Instant.MAX, oldestHours));
     }
 
-    /** What a look at an accepted request did: fetched the account, or sent itself again for the deadline. */
-    private record Look(AccountResult result, boolean sentAgain) {
+    private boolean answered(AccountState state, AccountState.Pending p) {
+        AccountRequest r = new AccountRequest(state.institution(), state.account(), p.requestId(), p.requestedAt(),
+                AccountRequest.dayOf(p.requestedAt(), config.zone()), p.mode());
+        return log.answer(r).isPresent();
     }
 
     /** Sends the look for just after {@code after} (SQS delays at most 15 minutes: a later deadline takes more hops). */

@@ -12,13 +12,14 @@ import java.time.ZoneId;
 public record AccountRequest(String institution, String account, String requestId, Instant requestedAt, LocalDate day,
         Mode mode) {
 
-    /** The day a request made at {@code at} belongs to (whole seconds, as the callback token carries it). */
+    /** The day a request made at {@code at} belongs to (milliseconds, as the callback token carries it). */
     public static LocalDate dayOf(Instant at, ZoneId zone) {
-        return LocalDate.ofInstant(Instant.ofEpochSecond(at.getEpochSecond()), zone);
+        return LocalDate.ofInstant(Instant.ofEpochMilli(at.toEpochMilli()), zone);
     }
 
-    public String rawKey(String operationId) {
-        return "raw/" + institution + "/account=" + account + "/date=" + day + "/" + operationId + ".json";
+    /** Khipu's answer, as received: one per request (the request id, not Khipu's OperationId, names it). */
+    public String rawKey() {
+        return "raw/" + institution + "/account=" + account + "/date=" + day + "/" + requestId + ".json";
     }
 
     public String viewKey() {

@@ -14,7 +14,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code state/{institution}/account={account}.json} and only ever changed with a conditional write
  * (see {@link AccountStates}), so overlapping runs and concurrent callbacks never lose an update.
  *
- * @param pending asynchronous requests Khipu accepted whose callback has not arrived yet
+ * @param pending requests whose answer has not been taken into this state yet (see {@link Pending})
  * @param retryNotBefore Khipu answered {@code WAIT_4_HOURS_BEFORE_RETRY}: no request before this
  * @param syncUntilCallback a callback was lost: ask synchronously until a callback arrives again
  * @param lastStoredAt when a result with data was last stored
@@ -24,7 +24,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param lastFailedAt when the request that failed last was made
  * @param tokenRejectedAt when a request Khipu answered with 401 for the account's own access token was made: the
  *        account is not asked again with that token (see {@link #awaitsNewToken})
- * @param claim the queued run a worker is fetching, or fetched, this account for (see {@link #claim})
+ * @param claim the last queued run a worker asked Khipu for this account (see {@link #claimed})
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -46,50 +46,42 @@ public record AccountState(
         pending = pending == null ? List.of() : List.copyOf(pending);
     }
 
-    /** A worker's hold on one run of this account: taken before asking Khipu, so a second delivery does not ask again. */
+    /** The queued run a worker asked Khipu for, written with the request itself: a second delivery finds it and does not ask again. */
     @RegisterForReflection
-    public record Claim(String run, Instant at, boolean done) {
+    public record Claim(String run, Instant at) {
     }
 
-    /** What a worker may do with a delivery of {@code run}. */
-    public enum ClaimResult {
-        /** This delivery holds the run now. */
-        CLAIMED,
-        /** The run was fetched already: a duplicate delivery. */
-        DONE,
-        /** Another delivery holds the run and may still be at it: try later. */
-        HELD
+    /** Whether {@code run} was claimed already: a duplicate delivery. */
+    public boolean claimed(String run) {
+        return claim != null && claim.run().equals(run);
     }
 
-    /** What {@link #claim} finds for {@code run} at {@code now}; a hold older than {@code timeout} is a crashed worker's. */
-    public ClaimResult claimable(String run, Instant now, java.time.Duration timeout) {
-        if (claim == null || !claim.run().equals(run)) {
-            return ClaimResult.CLAIMED;
-        }
-        if (claim.done()) {
-            return ClaimResult.DONE;
-        }
-        return claim.at().plus(timeout).isAfter(now) ? ClaimResult.HELD : ClaimResult.CLAIMED;
-    }
-
-    /** This state with {@code run} claimed at {@code now}, finished ({@code done}), or released ({@code null} run). */
+    /** This state with {@code run} claimed at {@code now}, or released ({@code null}). */
     public AccountState withClaim(Claim claim) {
         return new AccountState(institution, account, pending, retryNotBefore, syncUntilCallback, lastStoredAt, firstSeenAt,
                 consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt, claim);
     }
 
-    /** An accepted asynchronous request and the time by which its callback must have arrived. */
+    /**
+     * A request made whose answer has not been taken into this state yet: asked synchronously or asynchronously,
+     * answered or not. The next reader settles it from what is stored for it (see {@code PendingRequests}): an
+     * answer stored since, or past its deadline without one, {@code lost}; a lost one is kept until its callback
+     * could no longer be accepted, so a late callback still brings the account back to asynchronous requests.
+     */
     @RegisterForReflection
-    public record Pending(String requestId, Instant requestedAt, Instant deadline) {
+    public record Pending(String requestId, Instant requestedAt, Instant deadline, Mode mode, boolean lost) {
+        public Pending {
+            mode = mode == null ? Mode.async : mode;
+        }
     }
 
     public static AccountState initial(String institution, String account, Instant now) {
         return new AccountState(institution, account, List.of(), null, false, null, now, 0, null, null, null, null);
     }
 
-    /** Pending requests whose deadline has passed at {@code now}. */
+    /** Pending requests, not yet given up on, whose deadline has passed at {@code now}. */
     public List<Pending> overdue(Instant now) {
-        return pending.stream().filter(p -> p.deadline().isBefore(now)).toList();
+        return pending.stream().filter(p -> !p.lost() && p.deadline().isBefore(now)).toList();
     }
 
     public boolean waiting(Instant now) {
@@ -98,6 +90,41 @@ public record AccountState(
 
     public boolean isPending(String requestId) {
         return pending.stream().anyMatch(p -> p.requestId().equals(requestId));
+    }
+
+    /**
+     * Gives up on the given requests: kept as lost, and the account is asked synchronously if one of them was
+     * asynchronous and is still awaited here (an overlapping run may have settled it meanwhile).
+     */
+    public AccountState withLost(Set<String> requestIds) {
+        return givenUp(requestIds, true);
+    }
+
+    /**
+     * Stops waiting for the given requests but keeps them, so an answer that still comes is taken in;
+     * {@code syncFallback}: their callback was due and never came, so the account is asked synchronously.
+     */
+    public AccountState givenUp(Set<String> requestIds, boolean syncFallback) {
+        boolean async = syncFallback
+                && pending.stream().anyMatch(p -> requestIds.contains(p.requestId()) && !p.lost() && p.mode() == Mode.async);
+        List<Pending> list = pending.stream().map(p -> requestIds.contains(p.requestId())
+                ? new Pending(p.requestId(), p.requestedAt(), p.deadline(), p.mode(), true) : p).toList();
+        return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback || async, lastStoredAt,
+                firstSeenAt, consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt, claim);
+    }
+
+    /**
+     * Takes a stored answer into the state, once: the request is no longer pending; data or Khipu's error counts
+     * from the time it was asked; an asynchronous one proves callbacks arrive again.
+     */
+    public AccountState answered(Pending request, String errorCode, Instant notBefore) {
+        if (!isPending(request.requestId())) {
+            return this;
+        }
+        AccountState without = withoutPending(Set.of(request.requestId()), false);
+        boolean viaCallback = request.mode() == Mode.async;
+        return errorCode == null ? without.stored(request.requestedAt(), viaCallback)
+                : without.failed(errorCode, request.requestedAt(), notBefore, viaCallback);
     }
 
     /** How old the newest stored data is at {@code now} (since first seen, when nothing was stored yet). */

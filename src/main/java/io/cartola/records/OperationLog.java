@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,11 +21,14 @@ import io.cartola.records.OperationRecord.State;
 import io.cartola.khipu.model.Envelope;
 import io.cartola.khipu.model.KhipuError;
 import io.cartola.storage.ObjectStore;
+import io.cartola.storage.StorageException;
 
 /**
- * Writes what Khipu answered, raw first and derived second: the exact bytes, then the view, then
- * the operation's final record. The final record is written last and only once, so a redelivery
- * after a storage failure redoes the (idempotent) earlier steps and a duplicate finds it done.
+ * Writes what Khipu answered: the exact bytes first, under the request's id and only once (that write
+ * also consumes the callback token: a second answer to the same request is a duplicate or refused),
+ * then the view, and for an error a record of it. Nothing else is written on the way of an answer with
+ * data, so an account costs three writes a run (its state, raw, view); a redelivery, or the next run
+ * settling the request, redoes the idempotent view merge and finishes what a failed attempt left undone.
  */
 @ApplicationScoped
 public class OperationLog {
@@ -45,47 +48,87 @@ public class OperationLog {
         this.clock = clock;
     }
 
-    /** The final record of a request, if it has one. */
-    public Optional<OperationRecord> finalRecord(AccountRequest s) {
-        return read(s.operationKey(Stage.RESULT));
+    /** How an answer compared with what was stored for its request before. */
+    public enum Kept {
+        /** the first answer to this request */
+        FIRST,
+        /** the same bytes again: a redelivery (whatever the first attempt left undone is done now) */
+        AGAIN,
+        /** an answer for another operation was stored for this request: the token was used already */
+        OTHER_OPERATION,
+        /** the same operation with other bytes */
+        OTHER_BODY
     }
 
-    /** Records, before asking Khipu, which account an asynchronous request is for: the callback finds it here. */
-    public void requested(AccountRequest s) {
-        create(s.operationKey(Stage.REQUESTED), OperationRecord.of(s, State.REQUESTED, null, null, clock.instant()));
-    }
-
-    /** The request a callback token names, as fetch recorded it. */
-    public Optional<AccountRequest> request(String institution, LocalDate day, String requestId, ZoneId zone) {
-        return read(AccountRequest.operationKey(institution, day, requestId, Stage.REQUESTED)).map(r -> r.request(zone));
-    }
-
-    /** Stores an envelope; returns its final record, or empty if one already existed (a duplicate). */
-    public Optional<OperationRecord> store(AccountRequest s, byte[] raw, Envelope envelope, Integer httpStatus) {
-        String rawKey = s.rawKey(envelope.operationId());
-        // the same operation always has the same bytes: an existing raw object is this one
-        store.create(rawKey, raw, JSON);
-        OperationRecord record = OperationRecord.of(s, envelope.ok() ? State.COMPLETED : State.FAILED,
-                envelope.operationId(), httpStatus, clock.instant());
-        if (envelope.ok()) {
-            String viewKey = view.merge(s, envelope.operationId(), envelope.transactions());
-            record = record.with(new Result(envelope.transactions().size(), envelope.additionalInformation(), rawKey, viewKey), null);
-        } else {
-            KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
-            record = record.with(new Result(null, envelope.additionalInformation(), rawKey, null),
-                    new Failure(error.code(), error.type(), error.description(), retryNotBefore(record.recordedAt(), error)));
+    /**
+     * What {@link #store} did.
+     *
+     * @param changed whether anything was written beyond the raw bytes (view lines, the error's record)
+     * @param error Khipu's error, for an answer with {@code Status=ERROR}
+     */
+    public record Stored(Kept kept, boolean changed, int transactions, Failure error) {
+        public boolean refused() {
+            return kept == Kept.OTHER_OPERATION || kept == Kept.OTHER_BODY;
         }
+    }
+
+    /** Stores an answer to {@code s}: raw once, then the view, or the error's record. */
+    public Stored store(AccountRequest s, byte[] raw, Envelope envelope, Integer httpStatus) {
+        String rawKey = s.rawKey();
+        Kept kept = Kept.FIRST;
+        if (!store.create(rawKey, raw, JSON)) {
+            byte[] first = store.read(rawKey).orElseThrow(() -> new StorageException("raw answer " + rawKey
+                    + " exists but could not be read", null)).bytes();
+            if (!Arrays.equals(first, raw)) {
+                return new Stored(envelope.operationId().equals(operationIdOf(first)) ? Kept.OTHER_BODY : Kept.OTHER_OPERATION,
+                        false, 0, null);
+            }
+            kept = Kept.AGAIN;
+        }
+        return derive(s, envelope, httpStatus, kept);
+    }
+
+    /** Finishes an answer found stored for {@code s}: the view, or the error's record (nothing is written when they are there). */
+    public Stored finish(AccountRequest s, Envelope envelope) {
+        return derive(s, envelope, null, Kept.AGAIN);
+    }
+
+    private Stored derive(AccountRequest s, Envelope envelope, Integer httpStatus, Kept kept) {
+        String rawKey = s.rawKey();
+        if (envelope.ok()) {
+            boolean changed = view.merge(s, envelope.operationId(), envelope.transactions()).changed();
+            return new Stored(kept, changed || kept == Kept.FIRST, envelope.transactions().size(), null);
+        }
+        KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
+        OperationRecord record = OperationRecord.of(s, State.FAILED, envelope.operationId(), httpStatus, clock.instant())
+                .with(new Result(null, envelope.additionalInformation(), rawKey, null), null);
+        record = record.with(record.result(), new Failure(error.code(), error.type(), error.description(),
+                retryNotBefore(record.recordedAt(), error)));
         String key = s.operationKey(Stage.RESULT);
         if (create(key, record)) {
-            return Optional.of(record);
+            return new Stored(kept, true, 0, record.error());
         }
-        // a failure recorded without any answer from Khipu (a timeout, say) is superseded by the answer that came after all
         Optional<ObjectStore.Stored> prior = store.read(key);
-        if (prior.isPresent() && decode(prior.get()).operationId() == null
+        OperationRecord before = prior.map(this::decode).orElse(record);
+        // a failure recorded without any answer from Khipu (a timeout, say) is superseded by the answer that came after all
+        if (prior.isPresent() && before.operationId() == null
                 && store.replace(key, encode(record), JSON, prior.get().version())) {
-            return Optional.of(record);
+            return new Stored(kept, true, 0, record.error());
         }
-        return Optional.empty();
+        return new Stored(kept, false, 0, before.error() != null ? before.error() : record.error());
+    }
+
+    /** The bytes stored as the answer to {@code s}, if one was. */
+    public Optional<byte[]> answer(AccountRequest s) {
+        return store.read(s.rawKey()).map(ObjectStore.Stored::bytes);
+    }
+
+    private String operationIdOf(byte[] raw) {
+        try {
+            return mapper.readTree(raw).path("OperationId").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** When Khipu allows the next request after this error, received at {@code at}: four hours later for WAIT_4_HOURS. */
@@ -101,17 +144,12 @@ public class OperationLog {
         return record;
     }
 
-    /** Records that Khipu accepted an asynchronous request. */
-    public OperationRecord accepted(AccountRequest s, String operationId) {
-        OperationRecord record = OperationRecord.of(s, State.ACCEPTED, operationId, 202, clock.instant());
-        create(s.operationKey(Stage.ACCEPTED), record);
-        return record;
-    }
-
-    /** Records that no callback came for an accepted request by its deadline; false if already recorded. */
+    /** Records that no answer came for a request by its deadline; false if already recorded. */
     public boolean lost(AccountRequest s) {
         OperationRecord record = OperationRecord.of(s, State.LOST, null, null, clock.instant())
-                .with(null, new Failure("CALLBACK_LOST", null, "no callback by the deadline; the account is fetched synchronously", null));
+                .with(null, new Failure("CALLBACK_LOST", null, s.mode() == io.cartola.records.Mode.async
+                        ? "no callback by the deadline; the account is fetched synchronously"
+                        : "no answer stored by the deadline (the fetch stopped half-way); the account is fetched again", null));
         return create(s.operationKey(Stage.LOST), record);
     }
 
@@ -130,31 +168,6 @@ public class OperationLog {
                 + run.substring(run.indexOf('/') + 1) + ".unqueued.json";
         store.create(key, encodeAny(new Unqueued(run, now, accounts)), JSON);
         return key;
-    }
-
-    /** What consuming a callback token found. */
-    public enum Claim {
-        /** first use, or a redelivery of the same operation with the same body */
-        OURS,
-        /** the token was already used for another operation */
-        OTHER_OPERATION,
-        /** the token was already used for this operation with another body */
-        OTHER_BODY
-    }
-
-    /** Consumes the callback token's request id for this operation and body. */
-    public Claim claim(AccountRequest s, String operationId, String bodySha256) {
-        String key = s.operationKey(Stage.CALLBACK);
-        OperationRecord mine = OperationRecord.of(s, State.CALLBACK_RECEIVED, operationId, null, clock.instant())
-                .withBodySha256(bodySha256);
-        if (create(key, mine)) {
-            return Claim.OURS;
-        }
-        OperationRecord holder = read(key).orElse(mine);
-        if (!operationId.equals(holder.operationId())) {
-            return Claim.OTHER_OPERATION;
-        }
-        return bodySha256.equals(holder.bodySha256()) ? Claim.OURS : Claim.OTHER_BODY;
     }
 
     private boolean create(String key, OperationRecord record) {

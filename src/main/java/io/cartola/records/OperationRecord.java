@@ -9,12 +9,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * What happened to one request, stored as {@code operations/.../{requestId}.{stage}.json}. Every
- * stage is its own immutable object, written once (conditionally), so records are never rewritten.
+ * What went wrong with one request, stored as {@code operations/.../{requestId}.{stage}.json}, written
+ * once (conditionally).
  *
  * @param result what was stored (a completed or failed answer from Khipu)
  * @param error why the request failed, when it did
- * @param bodySha256 the callback claim: SHA-256 of the body it was claimed for
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,29 +28,21 @@ public record OperationRecord(
         Instant recordedAt,
         Integer httpStatus,
         Result result,
-        Failure error,
-        String bodySha256) {
+        Failure error) {
 
     public enum State {
-        REQUESTED,
-        ACCEPTED,
-        CALLBACK_RECEIVED,
-        COMPLETED,
         FAILED,
         LOST
     }
 
-    /** The objects a request leaves, each written once. */
+    /**
+     * The records a request may leave, each written once: only when something went wrong. An answer with
+     * data is recorded by its raw bytes, the view and the account's state.
+     */
     public enum Stage {
-        /** fetch is about to ask Khipu asynchronously: the webhook finds the account here. */
-        REQUESTED,
-        /** Khipu answered 202. */
-        ACCEPTED,
-        /** the callback token was consumed, for one operation and one body. */
-        CALLBACK,
-        /** the final record, written last. */
+        /** the request failed: Khipu's error, or cartola's own code when there was no answer. */
         RESULT,
-        /** no callback came by the deadline. */
+        /** no answer came by the deadline. */
         LOST;
 
         String key() {
@@ -78,17 +69,12 @@ public record OperationRecord(
     /** A record of {@code s} in {@code state}, with nothing more known yet. */
     static OperationRecord of(AccountRequest s, State state, String operationId, Integer httpStatus, Instant now) {
         return new OperationRecord(s.requestId(), s.institution(), s.account(), s.mode(), state, operationId,
-                s.requestedAt(), now, httpStatus, null, null, null);
+                s.requestedAt(), now, httpStatus, null, null);
     }
 
     OperationRecord with(Result stored, Failure failure) {
         return new OperationRecord(requestId, institution, account, mode, state, operationId, requestedAt, recordedAt,
-                httpStatus, stored, failure, bodySha256);
-    }
-
-    OperationRecord withBodySha256(String digest) {
-        return new OperationRecord(requestId, institution, account, mode, state, operationId, requestedAt, recordedAt,
-                httpStatus, result, error, digest);
+                httpStatus, stored, failure);
     }
 
     public Integer transactions() {

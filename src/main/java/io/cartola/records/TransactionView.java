@@ -106,8 +106,12 @@ public class TransactionView {
         return keys;
     }
 
-    /** Merges a snapshot's transactions into the day's view; returns the view's key. */
-    public String merge(AccountRequest snapshot, String operationId, List<Transaction> transactions) {
+    /** Where a snapshot was merged, and whether the view changed (false when it held all of it already). */
+    public record Merged(String key, boolean changed) {
+    }
+
+    /** Merges a snapshot's transactions into the day's view. */
+    public Merged merge(AccountRequest snapshot, String operationId, List<Transaction> transactions) {
         String key = snapshot.viewKey();
         Instant at = snapshot.requestedAt();
         Map<String, Line> incoming = new LinkedHashMap<>();
@@ -120,6 +124,7 @@ public class TransactionView {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        java.util.concurrent.atomic.AtomicBoolean wrote = new java.util.concurrent.atomic.AtomicBoolean();
         Contention.retry("the view " + key, () -> {
             Optional<ObjectStore.Stored> current = store.read(key);
             Map<String, Line> lines = current.map(s -> parse(s.bytes())).orElseGet(LinkedHashMap::new);
@@ -135,9 +140,11 @@ public class TransactionView {
             if (!changed && current.isPresent()) {
                 return true;
             }
-            return store.replace(key, write(lines), "application/x-ndjson", current.map(ObjectStore.Stored::version).orElse(null));
+            boolean replaced = store.replace(key, write(lines), "application/x-ndjson", current.map(ObjectStore.Stored::version).orElse(null));
+            wrote.set(replaced);
+            return replaced;
         });
-        return key;
+        return new Merged(key, wrote.get());
     }
 
     /**

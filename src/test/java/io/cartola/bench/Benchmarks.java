@@ -53,8 +53,8 @@ public final class Benchmarks {
             say("no native executable given (-Dcartola.native=...): native columns are empty");
         }
         Files.createDirectories(WORK);
-        // -Dbench.only=cold,cost,fanout,load,plan picks some
-        List<String> only = List.of(System.getProperty("bench.only", "cold,cost,fanout,load,plan").split(","));
+        // -Dbench.only=cold,cost,fanout,load,plan,e2e picks some
+        List<String> only = List.of(System.getProperty("bench.only", "cold,cost,fanout,load,plan,e2e").split(","));
         try (DemoKhipu khipu = new DemoKhipu(null, Duration.ZERO)) {
             if (only.contains("cold")) {
                 coldStart(starts, jvm, nativeLauncher, khipu);
@@ -68,6 +68,10 @@ public final class Benchmarks {
             if (only.contains("plan")) {
                 PlannerBench.run(nativeLauncher.isPresent() ? List.of(nativeLauncher.get(), jvm) : List.of(jvm),
                         List.of(10_000, Integer.getInteger("bench.plan.accounts", 100_000)));
+            }
+            if (only.contains("e2e")) {
+                QueueBench.run(nativeLauncher.orElse(jvm), Integer.getInteger("bench.e2e.accounts", 10_000),
+                        Integer.getInteger("bench.e2e.workers", 5), Integer.getInteger("bench.e2e.batch", 10));
             }
             if (only.contains("load")) {
                 for (FunctionProcess.Launcher launcher : nativeLauncher.isPresent() ? List.of(nativeLauncher.get(), jvm) : List.of(jvm)) {
@@ -98,7 +102,7 @@ public final class Benchmarks {
     static String webhookEvent(Path data, int transactions) {
         CallbackToken tokens = new CallbackToken(SECRET, Duration.ofHours(1), Clock.systemUTC());
         String envelope = Envelopes.ok("op-" + System.nanoTime(), Envelopes.transactions(transactions, "b" + System.nanoTime() + "-"));
-        return FunctionUrlEvent.post(Tokens.requested(tokens, new FileObjectStore(data), ACCOUNT, Instant.now()), envelope);
+        return FunctionUrlEvent.post(Tokens.requested(tokens, ACCOUNT, Instant.now()), envelope);
     }
 
     /** From process start to the first invocation's answer. */

@@ -44,7 +44,6 @@ final class CallbackCost {
         FileObjectStore store = new FileObjectStore(dir);
         CallbackService webhook = new CallbackService(cartola, tokens, new EnvelopeReader(mapper),
                 new OperationLog(store, new TransactionView(mapper, store), mapper, clock),
-                new io.cartola.records.AccountStates(store, mapper, clock),
                 new io.cartola.telemetry.Metrics(mapper, clock, cartola));
         ObjectMapper plain = new ObjectMapper();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -66,7 +65,7 @@ final class CallbackCost {
                 String body = Envelopes.ok("op-" + n + "-" + round + "-" + System.nanoTime(), Envelopes.transactions(n, "c" + round + "-"));
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 mb = bytes.length / 1e6;
-                String token = io.cartola.testing.Tokens.requested(tokens, store, account, Instant.now());
+                String token = io.cartola.testing.Tokens.requested(tokens, account, Instant.now());
                 System.gc();
                 long a0 = threads.getCurrentThreadAllocatedBytes();
                 long t0 = System.nanoTime();

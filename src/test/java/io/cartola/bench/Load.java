@@ -56,7 +56,7 @@ final class Load {
         for (int i = 0; i < callbacks; i++) {
             String account = String.format("%012d", 700_000_000L + i % ACCOUNTS);
             String operationId = "load-" + i;
-            requests.add(new String[] { "?t=" + io.cartola.testing.Tokens.requested(tokens, new io.cartola.storage.FileObjectStore(data), account, Instant.now()),
+            requests.add(new String[] { "?t=" + io.cartola.testing.Tokens.requested(tokens, account, Instant.now()),
                     Envelopes.ok(operationId, Envelopes.transactions(TRANSACTIONS, operationId + "-")), operationId });
         }
         for (int i = 0; i < duplicates; i++) {

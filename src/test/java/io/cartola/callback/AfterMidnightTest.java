@@ -46,14 +46,14 @@ class AfterMidnightTest {
         LocalDate yesterday = today.minusDays(1);
         Instant requested = today.atStartOfDay(santiago).toInstant().minus(Duration.ofMinutes(10));
         String account = Accounts.fresh();
-        String token = Tokens.requested(MotoServer.get().endpoint(), account, requested);
+        String token = Tokens.requested(account, requested);
 
         JsonPath response = Lambda.invoke(FunctionUrlEvent.post(token, Envelopes.ok("op-late-night", Envelopes.transactions(2, "n"))))
                 .then().statusCode(200).extract().jsonPath();
 
         assertEquals(200, response.getInt("statusCode"), response.getString("body"));
         S3Objects s3 = new S3Objects();
-        assertTrue(s3.text("raw/btgpactual.cl/account=" + account + "/date=" + yesterday + "/op-late-night.json").isPresent());
+        assertTrue(s3.text("raw/btgpactual.cl/account=" + account + "/date=" + yesterday + "/" + token.split("\\.")[0] + ".json").isPresent());
         assertEquals(2, s3.text("view/btgpactual.cl/account=" + account + "/date=" + yesterday + "/transactions.jsonl")
                 .orElseThrow().lines().count());
         assertTrue(s3.keys("view/btgpactual.cl/account=" + account + "/date=" + today).isEmpty());

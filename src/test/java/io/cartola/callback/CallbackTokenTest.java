@@ -1,6 +1,8 @@
 package io.cartola.callback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,26 +26,26 @@ class CallbackTokenTest {
     @Test
     void aTokenVerifiesToWhatItWasIssuedFor() {
         String requestId = tokens.newRequestId();
-        CallbackToken.Claims claims = tokens.verify(tokens.issue(requestId, NOW.minusSeconds(60)));
+        CallbackToken.Claims claims = tokens.verify(tokens.issue(requestId, "000011887755", NOW.minusSeconds(60)));
         assertEquals(requestId, claims.requestId());
         assertEquals(NOW.minusSeconds(60), claims.issuedAt());
     }
 
     @Test
     void everyPartIsCoveredByTheSignature() {
-        String token = tokens.issue("AAAAAAAAAAAAAAAAAAAAAA", NOW);
+        String token = tokens.issue("AAAAAAAAAAAAAAAAAAAAAA", "000011887755", NOW);
         assertTrue(reason(token.replace("AAAAAAAAAAAAAAAAAAAAAA", "BAAAAAAAAAAAAAAAAAAAAA")).contains("signature invalid"));
-        assertTrue(reason(token.replace("." + NOW.getEpochSecond() + ".", "." + (NOW.getEpochSecond() + 1) + "."))
+        assertTrue(reason(token.replace("." + NOW.toEpochMilli() + ".", "." + (NOW.toEpochMilli() + 1) + "."))
                 .contains("signature invalid"));
         String otherKey = new CallbackToken("another-secret-of-at-least-32-chars!", Duration.ofHours(24),
-                Clock.fixed(NOW, ZoneOffset.UTC)).issue("AAAAAAAAAAAAAAAAAAAAAA", NOW);
+                Clock.fixed(NOW, ZoneOffset.UTC)).issue("AAAAAAAAAAAAAAAAAAAAAA", "000011887755", NOW);
         assertTrue(reason(otherKey).contains("signature invalid"));
     }
 
     @Test
     void ageAndShapeAreEnforced() {
-        assertTrue(reason(tokens.issue(tokens.newRequestId(), NOW.minus(Duration.ofHours(25)))).contains("expired"));
-        assertTrue(reason(tokens.issue(tokens.newRequestId(), NOW.plus(Duration.ofMinutes(10)))).contains("future"));
+        assertTrue(reason(tokens.issue(tokens.newRequestId(), "000011887755", NOW.minus(Duration.ofHours(25)))).contains("expired"));
+        assertTrue(reason(tokens.issue(tokens.newRequestId(), "000011887755", NOW.plus(Duration.ofMinutes(10)))).contains("future"));
         assertTrue(reason(null).contains("missing"));
         assertTrue(reason("").contains("missing"));
         assertTrue(reason("a.b.c.d").contains("malformed"));
@@ -55,10 +57,24 @@ class CallbackTokenTest {
     @Test
     void theTokenIsUrlSafeShortAndOpaque() {
         String requestId = tokens.newRequestId();
-        String token = tokens.issue(requestId, NOW);
+        String longest = "9".repeat(20);
+        String token = tokens.issue(requestId, longest, NOW);
         assertTrue(token.matches("[A-Za-z0-9._-]+"), token);
-        assertTrue(token.length() < 90, "leaves room for the webhook URL within 255: " + token.length());
-        assertEquals(requestId + "." + NOW.getEpochSecond(), token.substring(0, token.lastIndexOf('.')),
-                "a random request id and a time: nothing about the account");
+        // a Function URL is about 75 characters (https://<32>.lambda-url.<region>.on.aws/), then "?t="
+        assertTrue(token.length() <= 110, "leaves room for the webhook URL within 255: " + token.length());
+        assertTrue(token.startsWith(requestId + "." + NOW.toEpochMilli() + "."), token);
+        assertFalse(token.contains("999"), "the account travels encrypted: " + token);
+        assertEquals(longest, tokens.verify(token).account());
+    }
+
+    @Test
+    void theAccountIsCoveredByTheSignatureAndEncryptedPerRequest() {
+        String token = tokens.issue("AAAAAAAAAAAAAAAAAAAAAA", "000011887755", NOW);
+        String[] parts = token.split("\\.");
+        String flipped = (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
+        assertTrue(reason(parts[0] + "." + parts[1] + "." + flipped + "." + parts[3]).contains("signature invalid"));
+        String other = tokens.issue("BAAAAAAAAAAAAAAAAAAAAA", "000011887755", NOW);
+        assertNotEquals(parts[2], other.split("\\.")[2], "the same account looks different in each request's token");
+        assertEquals("000011887755", tokens.verify(other).account());
     }
 }

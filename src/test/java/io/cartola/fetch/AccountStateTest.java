@@ -80,6 +80,7 @@ class AccountStateTest {
         JsonPath second = fetch(input("sync", account, false));
 
         assertEquals("FAILED", first.getString("accounts[0].outcome"));
+        // the answer was written as raw and a failure record; the second run took it into the state
         Instant until = Instant.parse(state(account).get("retryNotBefore").asText());
         assertTrue(until.isAfter(Instant.now().plus(Duration.ofMinutes(239))), until.toString());
         assertEquals("SKIPPED", second.getString("accounts[0].outcome"));
@@ -94,7 +95,9 @@ class AccountStateTest {
 
         assertEquals("STORED", forced.getString("accounts[0].outcome"));
         assertEquals(2, khipu.requests(account).size());
-        assertTrue(state(account).path("retryNotBefore").isMissingNode(), "a stored result ends the wait");
+        JsonPath after = fetch(input("sync", account, false));
+        assertEquals("STORED", after.getString("accounts[0].outcome"), "a stored result ends the wait");
+        assertTrue(state(account).path("retryNotBefore").isMissingNode(), state(account).toString());
     }
 
     @Test
@@ -120,7 +123,10 @@ class AccountStateTest {
         JsonNode lost = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/" + requestId + ".lost"));
         assertEquals("LOST", lost.get("state").asText());
         assertTrue(state(account).get("syncUntilCallback").asBoolean());
-        assertEquals(0, state(account).get("pending").size());
+        JsonNode pending = state(account).get("pending");
+        assertEquals(2, pending.size(), "the lost request, kept for a late callback, and the synchronous one: " + pending);
+        assertEquals(requestId, pending.get(0).get("requestId").asText());
+        assertTrue(pending.get(0).get("lost").asBoolean());
 
         JsonPath stillSync = fetch(input("async", account, false));
         assertEquals("sync", stillSync.getString("accounts[0].mode"), "synchronous until a callback arrives again");
@@ -133,7 +139,6 @@ class AccountStateTest {
         assertEquals(200, late.status(), late.message());
         String view = s3.text("view/btgpactual.cl/account=" + account + "/date=" + today() + "/transactions.jsonl").orElseThrow();
         assertEquals(2, view.lines().count(), "the late callback merged, nothing doubled");
-        assertFalse(state(account).get("syncUntilCallback").asBoolean());
 
         khipu.accept(account, "op-again");
         JsonPath back = fetch(input("async", account, false));
@@ -142,6 +147,8 @@ class AccountStateTest {
         assertEquals(2, khipu.requests(account).stream().filter(r -> !r.getBodyAsString().contains("CallbackUrl")).count(),
                 "two synchronous requests, between two asynchronous ones");
         assertEquals(4, khipu.requests(account).size());
+        assertFalse(state(account).get("syncUntilCallback").asBoolean());
+        assertEquals(1, state(account).get("pending").size(), "only the new request: " + state(account));
     }
 
     @Test
@@ -150,11 +157,13 @@ class AccountStateTest {
         khipu.answer(account, Envelopes.error("op-f1", "E401", "DO_NOT_RETRY", "Cuenta no existe"));
         fetch(input("sync", account, false));
         fetch(input("sync", account, false));
+        khipu.answer(account, Envelopes.ok("op-f3"));
+        fetch(input("sync", account, false));
+        // each run took the answer of the one before into the state
         assertEquals(2, state(account).get("consecutiveFailures").asInt());
         assertEquals("E401", state(account).get("lastError").asText());
         assertNull(state(account).get("lastStoredAt"));
 
-        khipu.answer(account, Envelopes.ok("op-f3"));
         fetch(input("sync", account, false));
 
         assertEquals(0, state(account).get("consecutiveFailures").asInt());
@@ -174,17 +183,20 @@ class AccountStateTest {
         assertEquals("TIMEOUT", timedOut.getString("accounts[0].errorCode"));
         String requestId = timedOut.getString("accounts[0].requestId");
         String callbackUrl = JSON.readTree(khipu.requests(account).get(0).getBodyAsString()).get("CallbackUrl").asText();
-        assertEquals(0, state(account).get("pending").size(), "no longer awaited");
+        assertTrue(state(account).at("/pending/0/lost").asBoolean(), "no longer awaited, but kept: " + state(account));
 
         CallbackService.Reply reply = callbacks.handle(new CallbackService.Callback("POST",
                 callbackUrl.substring(callbackUrl.indexOf("t=") + 2), Envelopes.ok("op-slow", Envelopes.transactions(2, "slow")), false));
 
         assertEquals(200, reply.status(), reply.message());
         assertEquals("stored 2 transactions of operation op-slow", reply.message());
-        JsonNode result = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/" + requestId + ".result"));
-        assertEquals("COMPLETED", result.get("state").asText(), "the answer supersedes the failure recorded without it");
+        assertTrue(s3.text("raw/btgpactual.cl/account=" + account + "/date=" + today() + "/" + requestId + ".json").isPresent());
         assertEquals(2, s3.text("view/btgpactual.cl/account=" + account + "/date=" + today() + "/transactions.jsonl")
                 .orElseThrow().lines().count());
+        assertEquals(1, state(account).get("consecutiveFailures").asInt(), "until the next run takes the answer in");
+        khipu.accept(account, "op-next");
+        fetch(input("async", account, false));
         assertEquals(0, state(account).get("consecutiveFailures").asInt());
+        assertTrue(state(account).hasNonNull("lastStoredAt"));
     }
 }

@@ -55,10 +55,16 @@ public class FetchFunctionTest {
         return Lambda.invoke(event).then().statusCode(200).extract().jsonPath();
     }
 
-    /** The final operation record stored for the i-th account of a fetch's answer. */
+    /** The failure record stored for the i-th account of a fetch's answer. */
     JsonNode record(JsonPath result, int i) throws Exception {
         return JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
                 + result.getString("accounts[" + i + "].requestId") + ".result"));
+    }
+
+    /** Khipu's answer as stored for the i-th account of a fetch's answer (under the request's id). */
+    JsonNode raw(JsonPath result, int i, String account) throws Exception {
+        return JSON.readTree(s3.text("raw/btgpactual.cl/account=" + account + "/date=" + today() + "/"
+                + result.getString("accounts[" + i + "].requestId") + ".json").orElseThrow());
     }
 
     @Test
@@ -76,10 +82,12 @@ public class FetchFunctionTest {
         assertEquals("STORED", result.getString("accounts[0].outcome"));
         assertEquals("op-sync-1", result.getString("accounts[0].operationId"));
         assertEquals(2, result.getInt("accounts[0].transactions"));
-        assertFalse(Lambda.invoke(schedulerInput("sync", account)).asString().contains(account), "full account in output");
+        String second = Lambda.invoke(schedulerInput("sync", account)).asString();
+        assertFalse(second.contains(account), "full account in output");
 
         String prefix = "btgpactual.cl/account=" + account + "/date=" + today() + "/";
-        assertEquals(envelope, s3.text("raw/" + prefix + "op-sync-1.json").orElseThrow(), "raw bytes as sent");
+        String requestId = result.getString("accounts[0].requestId");
+        assertEquals(envelope, s3.text("raw/" + prefix + requestId + ".json").orElseThrow(), "raw bytes as sent");
         List<String> lines = s3.text("view/" + prefix + "transactions.jsonl").orElseThrow().lines().toList();
         assertEquals(2, lines.size());
         JsonNode first = JSON.readTree(lines.get(0));
@@ -89,10 +97,13 @@ public class FetchFunctionTest {
         assertEquals("op-sync-1", first.get("OperationId").asText());
         assertEquals("990", JSON.readTree(lines.get(1)).get("Amount").get("Amount").asText());
 
-        JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/"
-                + result.getString("accounts[0].requestId") + ".result"));
-        assertEquals("COMPLETED", record.get("state").asText());
-        assertEquals(2, record.at("/result/transactions").asInt());
+        assertTrue(s3.keys("operations/btgpactual.cl/date=" + today() + "/" + requestId).isEmpty(),
+                "an answer with data is recorded by raw, view and state: no record of its own");
+        JsonNode state = JSON.readTree(s3.text("state/btgpactual.cl/account=" + account + ".json").orElseThrow());
+        assertEquals(1, state.get("pending").size(), state.toString());
+        assertEquals(JSON.readTree(second).at("/accounts/0/requestId").asText(), state.at("/pending/0/requestId").asText(),
+                "only the second run's request waits to be taken in: the second run took in the first one's answer");
+        assertTrue(state.get("lastStoredAt").isTextual(), state.toString());
 
         LoggedRequest sent = khipu.requests(account).get(0);
         assertEquals(FetchProfile.API_KEY, sent.getHeader("x-api-key"));
@@ -135,11 +146,12 @@ public class FetchFunctionTest {
         assertTrue(callbackUrl.startsWith("https://webhook.example.test/?t=" + requestId + "."), callbackUrl);
         assertFalse(callbackUrl.contains(account) || callbackUrl.contains(account.substring(4)), "no account number in the URL");
         assertTrue(callbackUrl.length() <= 255);
-        JsonNode requested = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/" + requestId + ".requested"));
-        assertEquals(account, requested.get("account").asText(), "the webhook finds the account here");
-        JsonNode record = JSON.readTree(s3.only("operations/btgpactual.cl/date=" + today() + "/" + requestId + ".accepted"));
-        assertEquals("ACCEPTED", record.get("state").asText());
-        assertEquals("op-async-1", record.get("operationId").asText());
+        String token = callbackUrl.substring(callbackUrl.indexOf("t=") + 2);
+        assertEquals(account, io.cartola.testing.Tokens.signer().verify(token).account(), "the webhook reads the account from the token");
+        JsonNode state = JSON.readTree(s3.text("state/btgpactual.cl/account=" + account + ".json").orElseThrow());
+        assertEquals(requestId, state.at("/pending/0/requestId").asText());
+        assertEquals("async", state.at("/pending/0/mode").asText());
+        assertTrue(s3.keys("operations/btgpactual.cl/date=" + today() + "/" + requestId).isEmpty(), "a 202 writes nothing");
         assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty(), "nothing to store until the callback");
     }
 
@@ -179,8 +191,7 @@ public class FetchFunctionTest {
         assertEquals("FAILED", waitRecord.get("state").asText());
         assertEquals("Banco no disponible", waitRecord.at("/error/description").asText());
         assertTrue(waitRecord.at("/error/retryNotBefore").isTextual());
-        assertTrue(s3.text("raw/btgpactual.cl/account=" + wait + "/date=" + today() + "/op-e2.json").isPresent(),
-                "the error answer is kept as sent");
+        assertEquals("op-e2", raw(result, 1, wait).get("OperationId").asText(), "the error answer is kept as sent");
         assertTrue(s3.keys("view/btgpactual.cl/account=" + wait).isEmpty(), "no view for an error");
     }
 
@@ -198,8 +209,7 @@ public class FetchFunctionTest {
         assertEquals("STORED", result.getString("accounts[0].outcome"));
         assertEquals("op-r2", result.getString("accounts[0].operationId"));
         assertEquals(2, khipu.requests(account).size());
-        assertEquals("COMPLETED", record(result, 0).get("state").asText());
-        assertEquals("op-r2", record(result, 0).get("operationId").asText());
+        assertEquals("op-r2", raw(result, 0, account).get("OperationId").asText(), "the answer that came is stored");
     }
 
     @Test
@@ -229,7 +239,7 @@ public class FetchFunctionTest {
 
         assertEquals("STORED", result.getString("accounts[0].outcome"));
         assertEquals(2, khipu.requests(account).size());
-        assertEquals(2, record(result, 0).at("/result/transactions").asInt());
+        assertEquals(2, raw(result, 0, account).at("/Data/Transaction").size());
     }
 
     @Test
@@ -263,7 +273,7 @@ public class FetchFunctionTest {
         assertEquals(0, result.getInt("accounts[0].transactions"));
         assertEquals(2, khipu.requests(account).size());
         assertTrue(took.toMillis() >= 900, "waited for Retry-After, took " + took);
-        assertEquals("COMPLETED", record(result, 0).get("state").asText());
+        assertEquals("op-429", raw(result, 0, account).get("OperationId").asText());
     }
 
     @Test

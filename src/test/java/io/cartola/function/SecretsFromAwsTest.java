@@ -72,7 +72,7 @@ class SecretsFromAwsTest {
     @Test
     void tokensAreSignedWithTheKeyFromSecretsManager() {
         String requestId = tokens.newRequestId();
-        String token = tokens.issue(requestId, Instant.now());
+        String token = tokens.issue(requestId, "000011887755", Instant.now());
         CallbackToken sameKey = new CallbackToken(SIGNING_KEY, java.time.Duration.ofHours(1), java.time.Clock.systemUTC());
         assertEquals(requestId, sameKey.verify(token).requestId());
     }

@@ -56,7 +56,7 @@ class WebhookStorageFailureTest {
 
     @Test
     void aStorageFailureAnswers503() {
-        String token = tokens.issue(tokens.newRequestId(), Instant.now());
+        String token = tokens.issue(tokens.newRequestId(), "000011887755", Instant.now());
 
         JsonPath response = Lambda.invoke(FunctionUrlEvent.post(token, Envelopes.ok("op-s3-down", Envelopes.transactions(1, "x"))))
                 .then().statusCode(200).extract().jsonPath();

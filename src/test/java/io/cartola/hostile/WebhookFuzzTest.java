@@ -162,12 +162,12 @@ class WebhookFuzzTest {
                 }
                 case 1 -> new Case("replayed", FunctionUrlEvent.post(used, Envelopes.ok("op-replay-" + r.nextInt(1_000_000), Envelopes.transactions(1, "r"))),
                         401, List.of("already used"));
-                case 2 -> new Case("expired", FunctionUrlEvent.post(tokens.issue(tokens.newRequestId(), Instant.now().minus(Duration.ofHours(25 + r.nextInt(1000)))), body), 401, List.of("expired"));
+                case 2 -> new Case("expired", FunctionUrlEvent.post(tokens.issue(tokens.newRequestId(), "000011887755", Instant.now().minus(Duration.ofHours(25 + r.nextInt(1000)))), body), 401, List.of("expired"));
                 case 3 -> new Case("missing", FunctionUrlEvent.post(null, body), 401, List.of("missing"));
                 case 4 -> new Case("malformed", FunctionUrlEvent.post(pick(r, "x", "a.b.c.d", good + "x", good.replace('.', '-'), "..."), body), 401,
                         List.of("malformed"));
                 default -> new Case("other key", FunctionUrlEvent.post(new CallbackToken("another-key-of-at-least-32-characters!!", Duration.ofHours(1),
-                        java.time.Clock.systemUTC()).issue(tokens.newRequestId(), Instant.now()), body), 401, List.of("signature invalid"));
+                        java.time.Clock.systemUTC()).issue(tokens.newRequestId(), "000011887755", Instant.now()), body), 401, List.of("signature invalid"));
             };
         });
         // methods other than POST
@@ -188,7 +188,7 @@ class WebhookFuzzTest {
 
     /** A genuine token; its request is never looked up, since every body sent with it is refused first. */
     String token(String account) {
-        return tokens.issue(tokens.newRequestId(), Instant.now());
+        return tokens.issue(tokens.newRequestId(), "000011887755", Instant.now());
     }
 
     /** A request with a genuine token for {@code account}: only the body is hostile. */

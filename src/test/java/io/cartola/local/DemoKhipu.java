@@ -89,6 +89,20 @@ public final class DemoKhipu implements AutoCloseable {
         return server.baseUrl();
     }
 
+    /** How many requests asked for one of the {@code count} accounts numbered from {@code first} (as %012d). */
+    public int requestCount(long first, int count) {
+        int asked = 0;
+        for (ServeEvent e : server.getAllServeEvents()) {
+            try {
+                long account = Long.parseLong(JSON.readTree(e.getRequest().getBodyAsString()).at("/RequestData/AccountNumber").asText("-1"));
+                asked += account >= first && account < first + count ? 1 : 0;
+            } catch (Exception ignored) {
+                // not a transactions request
+            }
+        }
+        return asked;
+    }
+
     /** Waits until {@code count} callbacks were delivered (answered by the webhook), or the timeout. */
     public List<Delivery> awaitDeliveries(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -46,7 +46,7 @@ class AccountStatesTest {
             updates.add(pool.submit(() -> {
                 go.await();
                 return states.update("btgpactual.cl", account,
-                        st -> st.withPending(new AccountState.Pending(requestId, now, now.plus(Duration.ofMinutes(20)))));
+                        st -> st.withPending(new AccountState.Pending(requestId, now, now.plus(Duration.ofMinutes(20)), Mode.async, false)));
             }));
         }
         go.countDown();
@@ -64,7 +64,7 @@ class AccountStatesTest {
     void aCallbackAndARunRacingOnOneAccountBothCount() throws Exception {
         String account = "race" + System.nanoTime();
         Instant now = Instant.now();
-        states.update("btgpactual.cl", account, st -> st.withPending(new AccountState.Pending("r1", now, now.plusSeconds(60))));
+        states.update("btgpactual.cl", account, st -> st.withPending(new AccountState.Pending("r1", now, now.plusSeconds(60), Mode.async, false)));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch go = new CountDownLatch(1);
         Future<?> callback = pool.submit(() -> {
@@ -73,7 +73,7 @@ class AccountStatesTest {
         });
         Future<?> run = pool.submit(() -> {
             go.await();
-            return states.update("btgpactual.cl", account, st -> st.withPending(new AccountState.Pending("r2", now, now.plusSeconds(60))));
+            return states.update("btgpactual.cl", account, st -> st.withPending(new AccountState.Pending("r2", now, now.plusSeconds(60), Mode.async, false)));
         });
         go.countDown();
         callback.get();
@@ -106,8 +106,29 @@ class AccountStatesTest {
     void aRequestSettledMeanwhileIsNotMadeLost() {
         Instant now = Instant.now();
         AccountState settled = AccountState.initial("btgpactual.cl", "1", now);
-        assertFalse(settled.withoutPending(Set.of("r1"), true).syncUntilCallback(), "r1 was no longer pending");
-        assertTrue(settled.withPending(new AccountState.Pending("r1", now, now)).withoutPending(Set.of("r1"), true)
-                .syncUntilCallback());
+        assertFalse(settled.withLost(Set.of("r1")).syncUntilCallback(), "r1 was no longer pending");
+        AccountState lost = settled.withPending(new AccountState.Pending("r1", now, now, Mode.async, false)).withLost(Set.of("r1"));
+        assertTrue(lost.syncUntilCallback());
+        assertTrue(lost.pending().get(0).lost(), "kept, so a late callback is still taken in");
+        assertFalse(settled.withPending(new AccountState.Pending("r2", now, now, Mode.sync, false)).withLost(Set.of("r2"))
+                .syncUntilCallback(), "a synchronous request lost says nothing about callbacks");
+    }
+
+    @Test
+    void anAnswerIsTakenInOnceAndAnAsynchronousOneEndsTheSynchronousFallback() {
+        Instant now = Instant.now();
+        AccountState.Pending r1 = new AccountState.Pending("r1", now, now.plusSeconds(60), Mode.async, true);
+        AccountState st = AccountState.initial("btgpactual.cl", "1", now).withPending(r1).withLost(Set.of("r1"));
+        AccountState answered = st.answered(r1, null, null);
+        assertTrue(answered.pending().isEmpty());
+        assertFalse(answered.syncUntilCallback());
+        assertEquals(now, answered.lastStoredAt());
+        AccountState failed = AccountState.initial("btgpactual.cl", "1", now)
+                .withPending(new AccountState.Pending("r2", now, now, Mode.sync, false));
+        AccountState.Pending r2 = failed.pending().get(0);
+        AccountState once = failed.answered(r2, "E201", now.plusSeconds(3600));
+        assertEquals(1, once.consecutiveFailures());
+        assertEquals(now.plusSeconds(3600), once.retryNotBefore());
+        assertEquals(once, once.answered(r2, "E201", now.plusSeconds(3600)), "not counted twice");
     }
 }

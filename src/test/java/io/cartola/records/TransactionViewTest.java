@@ -1,6 +1,7 @@
 package io.cartola.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -59,9 +60,9 @@ class TransactionViewTest {
         ObjectStore store = new FileObjectStore(dir);
         TransactionView view = new TransactionView(MAPPER, store);
         AccountRequest s = at("1", T0);
-        String key = view.merge(s, "op-1", txs(Envelopes.transactions(3, "a")));
+        String key = view.merge(s, "op-1", txs(Envelopes.transactions(3, "a"))).key();
         String version = store.read(key).orElseThrow().version();
-        view.merge(s, "op-1", txs(Envelopes.transactions(3, "a")));
+        assertFalse(view.merge(s, "op-1", txs(Envelopes.transactions(3, "a"))).changed(), "the same snapshot again writes nothing");
         assertEquals(version, store.read(key).orElseThrow().version());
         assertEquals(3, lines(store, key).size());
     }
@@ -72,7 +73,7 @@ class TransactionViewTest {
         TransactionView view = new TransactionView(MAPPER, store);
         String noId = Envelopes.withoutId("\"5\"", "sin id");
         view.merge(at("2", T0), "op-1", txs(noId));
-        String key = view.merge(at("2", T0.plusSeconds(60)), "op-2", txs(noId));
+        String key = view.merge(at("2", T0.plusSeconds(60)), "op-2", txs(noId)).key();
         assertEquals(1, lines(store, key).size());
     }
 
@@ -81,7 +82,7 @@ class TransactionViewTest {
         ObjectStore store = new FileObjectStore(dir);
         TransactionView view = new TransactionView(MAPPER, store);
         String coffee = Envelopes.withoutId("\"3500\"", "Cafe Juan Valdez");
-        String key = view.merge(at("3", T0), "op-1", txs(coffee, coffee));
+        String key = view.merge(at("3", T0), "op-1", txs(coffee, coffee)).key();
         assertEquals(2, lines(store, key).size(), "two identical purchases are two transactions");
         view.merge(at("3", T0.plusSeconds(60)), "op-2", txs(coffee, coffee));
         assertEquals(2, lines(store, key).size(), "the same two again, not four");
@@ -103,7 +104,7 @@ class TransactionViewTest {
         ObjectStore store = new FileObjectStore(dir);
         TransactionView view = new TransactionView(MAPPER, store);
         String coffee = Envelopes.withoutId("\"3500\"", "Cafe");
-        String key = view.merge(at("4", T0), "op-1", txs(coffee, coffee, Envelopes.transaction("t-1", "\"1\"", "uno")));
+        String key = view.merge(at("4", T0), "op-1", txs(coffee, coffee, Envelopes.transaction("t-1", "\"1\"", "uno"))).key();
         // as an earlier cartola wrote them: no TransactionKey
         String old = new String(store.read(key).orElseThrow().bytes(), StandardCharsets.UTF_8)
                 .replaceAll(",\"TransactionKey\":\"[^\"]*\"", "");
@@ -136,7 +137,7 @@ class TransactionViewTest {
             int n = i;
             merges.add(pool.submit(() -> {
                 go.await();
-                return view.merge(at(account, T0.plusSeconds(n)), "op-" + n, txs(Envelopes.transactions(5, "w" + n + "-")));
+                return view.merge(at(account, T0.plusSeconds(n)), "op-" + n, txs(Envelopes.transactions(5, "w" + n + "-"))).key();
             }));
         }
         go.countDown();

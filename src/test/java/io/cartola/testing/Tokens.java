@@ -1,6 +1,5 @@
 package io.cartola.testing;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,14 +8,10 @@ import java.time.ZoneId;
 import io.cartola.callback.CallbackToken;
 import io.cartola.records.AccountRequest;
 import io.cartola.records.Mode;
-import io.cartola.records.OperationLog;
-import io.cartola.records.TransactionView;
-import io.cartola.storage.ObjectStore;
-import io.cartola.storage.S3ObjectStore;
 
 /**
- * Signs callback tokens as fetch does, with the key the test applications are given, after recording
- * the request in the store as fetch does before asking Khipu (the webhook finds the account there).
+ * Signs callback tokens as fetch does, with the key the test applications are given. Nothing needs to be
+ * recorded first: the token carries the request's id, its time and its account (encrypted).
  */
 public final class Tokens {
 
@@ -29,24 +24,23 @@ public final class Tokens {
         return new CallbackToken(FetchProfile.CALLBACK_SECRET, Duration.ofHours(24), Clock.systemUTC());
     }
 
-    /** A request for {@code account} made now, recorded in the shared test bucket; returns its token. */
+    /** A token for a request for {@code account} made now. */
     public static String requested(String account) {
-        return requested(MotoServer.get().endpoint(), account, Instant.now());
+        return requested(account, Instant.now());
     }
 
-    public static String requested(URI s3, String account, Instant at) {
-        return requested(new S3ObjectStore(S3Objects.client(s3), MotoServer.BUCKET), account, at);
+    public static String requested(String account, Instant at) {
+        return requested(signer(), account, at);
     }
 
-    public static String requested(ObjectStore store, String account, Instant at) {
-        return requested(signer(), store, account, at);
+    public static String requested(CallbackToken tokens, String account, Instant at) {
+        return tokens.issue(tokens.newRequestId(), account, at);
     }
 
-    public static String requested(CallbackToken tokens, ObjectStore store, String account, Instant at) {
-        AccountRequest request = new AccountRequest("btgpactual.cl", account, tokens.newRequestId(), at,
-                AccountRequest.dayOf(at, ZONE), Mode.async);
-        var mapper = Mappers.quarkusLike();
-        new OperationLog(store, new TransactionView(mapper, store), mapper, Clock.systemUTC()).requested(request);
-        return tokens.issue(request.requestId(), at);
+    /** The request a token names (for finding what the webhook stored for it). */
+    public static AccountRequest request(String token) {
+        CallbackToken.Claims claims = signer().verify(token);
+        return new AccountRequest("btgpactual.cl", claims.account(), claims.requestId(), claims.issuedAt(),
+                AccountRequest.dayOf(claims.issuedAt(), ZONE), Mode.async);
     }
 }
