@@ -148,10 +148,13 @@ final class QueueBench {
                             JsonNode failures = Benchmarks.JSON.readTree(r.body()).path("batchItemFailures");
                             HashSet<String> failed = new HashSet<>();
                             failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
-                            for (Message m : got) {
-                                if (!failed.contains(m.messageId())) {
-                                    sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle()));
-                                }
+                            // as Lambda does: one DeleteMessageBatch for the messages the worker did not name
+                            List<software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry> done = got.stream()
+                                    .filter(m -> !failed.contains(m.messageId()))
+                                    .map(m -> software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
+                                            .id(m.messageId()).receiptHandle(m.receiptHandle()).build()).toList();
+                            if (!done.isEmpty()) {
+                                sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(done));
                             }
                             first.compareAndSet(0, System.nanoTime());
                             fetched.addAndGet(got.size() - failed.size());

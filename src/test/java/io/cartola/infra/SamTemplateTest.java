@@ -145,9 +145,11 @@ class SamTemplateTest {
         String fetch = resources.at("/FetchFunctionRole/Properties/Policies").toString();
         assertTrue(fetch.contains("KhipuCredentials") && fetch.contains("CallbackSigningKey"));
         for (String role : List.of(webhook, fetch)) {
-            assertTrue(role.contains("/raw/*") && role.contains("/view/*") && role.contains("/operations/*") && role.contains("/state/*"));
+            assertTrue(role.contains("/raw/*") && role.contains("/view/*") && role.contains("/operations/*"));
             assertFalse(role.contains("s3:DeleteObject"));
         }
+        assertTrue(fetch.contains("/state/*"));
+        assertFalse(webhook.contains("/state/*"), "the webhook writes raw and view; fetch takes answers into the state");
     }
 
     @Test
