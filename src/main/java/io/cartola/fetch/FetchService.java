@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.stream.Collectors;
 
@@ -123,7 +124,7 @@ public class FetchService {
         try {
             List<Future<AccountResult>> futures = new ArrayList<>(accounts.size());
             for (String account : accounts) {
-                futures.add(pool.submit(() -> fetchOne(account, mode, in.force(), null, startBy, oldestHours)));
+                futures.add(pool.submit(() -> fetchOne(account, mode, in.force(), null, null, startBy, oldestHours)));
             }
             for (int i = 0; i < futures.size(); i++) {
                 out.add(await(futures.get(i), accounts.get(i)));
@@ -270,8 +271,10 @@ public class FetchService {
      * state records what was settled and the request about to be made, with the queued run it belongs to
      * ({@code claim}, for a worker: a second delivery of the run finds it and does not ask Khipu again). Khipu is
      * asked unless the account must wait. An answer with data costs two more writes (raw, view), a 202 none.
+     * {@code asking}, if given, is told of an asynchronous request once it is recorded, just before Khipu is asked.
      */
-    AccountResult fetchOne(String account, Mode runMode, boolean force, String claim, Instant startBy, DoubleAccumulator oldestHours) {
+    AccountResult fetchOne(String account, Mode runMode, boolean force, String claim, Consumer<AccountRequest> asking,
+            Instant startBy, DoubleAccumulator oldestHours) {
         Instant now = clock.instant();
         String masked = Accounts.mask(account);
         if (now.isAfter(startBy)) {
@@ -333,6 +336,9 @@ public class FetchService {
                 case ASK -> {
                     s = new AccountRequest(institution, account, requestId, requestedAt,
                             AccountRequest.dayOf(requestedAt, config.zone()), mode.get());
+                    if (asking != null && s.mode() == Mode.async) {
+                        asking.accept(s);
+                    }
                     return log(s, ask(s, token == null ? null : token.accessToken())).withLost(lost);
                 }
                 default -> throw new IllegalStateException("no decision for account " + masked);

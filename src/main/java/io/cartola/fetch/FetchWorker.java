@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.DoubleAccumulator;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -79,14 +80,20 @@ public class FetchWorker {
     public record Done(AccountResult result, boolean redeliver) {
     }
 
-    /** A batch's tasks, {@code cartola.fetch.concurrency} at a time; the results in the tasks' order. */
+    /**
+     * A batch's tasks, {@code cartola.fetch.concurrency} at a time; the results in the tasks' order. The look at
+     * each asynchronous request is sent while Khipu is being asked (not after its answer, on the batch's
+     * critical path), and before the invocation ends.
+     */
     public List<Done> work(List<AccountTask> tasks, DoubleAccumulator oldestHours) {
         if (tasks.isEmpty()) {
             return List.of();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.fetch().concurrency(), tasks.size()));
+        ExecutorService looks = Executors.newFixedThreadPool(Math.min(4, tasks.size()));
+        List<Future<?>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
-            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, oldestHours))).toList();
+            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, looks, sent, oldestHours))).toList();
             List<Done> done = new ArrayList<>(tasks.size());
             for (int i = 0; i < futures.size(); i++) {
                 try {
@@ -97,24 +104,33 @@ public class FetchWorker {
                             "INTERNAL", e.getCause().getClass().getSimpleName()), true));
                 }
             }
+            for (Future<?> look : List.copyOf(sent)) {
+                try {
+                    look.get();
+                } catch (ExecutionException e) {
+                    // lookAtDeadline logs its own failures and throws nothing
+                }
+            }
             return done;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching", e);
         } finally {
             pool.shutdownNow();
+            looks.shutdownNow();
         }
     }
 
-    Done work(AccountTask task, DoubleAccumulator oldestHours) {
+    private Done work(AccountTask task, ExecutorService looks, List<Future<?>> sent, DoubleAccumulator oldestHours) {
         if (task.recheck() != null) {
             return look(task, oldestHours);
         }
-        AccountResult result = fetch.fetchOne(task.account(), task.mode(), task.force(), task.claimKey(), Instant.MAX, oldestHours);
-        if (result.outcome() == Outcome.ACCEPTED && queue.isPresent()) {
-            lookAtDeadline(task.recheckOf(result.requestId()), config.callback().deadline());
-        }
-        return settle(task, result);
+        // sent once the request is in the account's state: if this worker dies while Khipu is asked, the look still
+        // comes at the deadline and finds the request unanswered
+        Consumer<AccountRequest> asking = queue.isEmpty() ? null
+                : s -> sent.add(looks.submit(() -> lookAtDeadline(task.recheckOf(s.requestId()), config.callback().deadline())));
+        return settle(task, fetch.fetchOne(task.account(), task.mode(), task.force(), task.claimKey(), asking, Instant.MAX,
+                oldestHours));
     }
 
     /** A failure that may pass frees the run's claim and goes back to the queue; the rest is done. */
@@ -161,7 +177,7 @@ public class FetchWorker {
         }
         LOG.infof("fetch-worker account=%s: no callback for request %s by %s; fetching now", Accounts.mask(task.account()),
                 task.recheck(), pending.get().deadline());
-        return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), Instant.MAX, oldestHours));
+        return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), null, Instant.MAX, oldestHours));
     }
 
     private boolean answered(AccountState state, AccountState.Pending p) {

@@ -104,7 +104,7 @@ final class QueueBench {
         env.put("AWS_SECRET_ACCESS_KEY", "bench");
         List<RuntimeApi> apis = new ArrayList<>();
         List<FunctionProcess> processes = new ArrayList<>();
-        ExecutorService mappings = Executors.newFixedThreadPool(workers);
+        ExecutorService mappings = Executors.newFixedThreadPool(2 * workers);
         try (RuntimeApi plannerApi = new RuntimeApi("fetch");
                 FunctionProcess planner = FunctionProcess.start("fetch", launcher, plannerApi, env,
                         Benchmarks.WORK.resolve("logs").resolve("e2e-planner.log"))) {
@@ -129,15 +129,32 @@ final class QueueBench {
             AtomicLong first = new AtomicLong();
             long t0 = System.nanoTime();
             List<Future<?>> loops = new ArrayList<>();
+            ExecutorService deleter = Executors.newFixedThreadPool(workers);
+            SqsClient deletes = ElasticMq.get().client();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
             for (int i = 0; i < workers; i++) {
                 RuntimeApi api = apis.get(i);
                 FunctionProcess process = processes.get(i);
+                // as Lambda's event source mapping: pollers receive apart from the invocations (one batch ready
+                // while the function works), and deletes do not hold up the next invocation
+                java.util.concurrent.BlockingQueue<List<Message>> ready = new java.util.concurrent.ArrayBlockingQueue<>(1);
                 loops.add(mappings.submit(() -> {
                     try (SqsClient sqs = ElasticMq.get().client()) {
-                        while (fetched.get() < accounts) {
+                        while (!done.get()) {
                             List<Message> got = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(batch).waitTimeSeconds(1)
                                     .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
-                            if (got.isEmpty()) {
+                            while (!got.isEmpty() && !done.get() && !ready.offer(got, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                                // the function is still at the previous batch
+                            }
+                        }
+                    }
+                    return null;
+                }));
+                loops.add(mappings.submit(() -> {
+                    {
+                        while (fetched.get() < accounts) {
+                            List<Message> got = ready.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                            if (got == null) {
                                 continue;
                             }
                             long s = System.nanoTime();
@@ -149,16 +166,17 @@ final class QueueBench {
                             HashSet<String> failed = new HashSet<>();
                             failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
                             // as Lambda does: one DeleteMessageBatch for the messages the worker did not name
-                            List<software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry> done = got.stream()
+                            List<software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry> delete = got.stream()
                                     .filter(m -> !failed.contains(m.messageId()))
                                     .map(m -> software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
                                             .id(m.messageId()).receiptHandle(m.receiptHandle()).build()).toList();
-                            if (!done.isEmpty()) {
-                                sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(done));
+                            if (!delete.isEmpty()) {
+                                deleter.submit(() -> deletes.deleteMessageBatch(b -> b.queueUrl(queue).entries(delete)));
                             }
                             first.compareAndSet(0, System.nanoTime());
                             fetched.addAndGet(got.size() - failed.size());
                         }
+                        done.set(true);
                     }
                     return null;
                 }));
@@ -173,6 +191,9 @@ final class QueueBench {
                 loop.get(30, java.util.concurrent.TimeUnit.MINUTES);
             }
             double wall = (System.nanoTime() - t0) / 1e9;
+            deleter.shutdown();
+            deleter.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            deletes.close();
             int asked = khipu.requestCount(900_000_000L, accounts);
             if (asked != accounts) {
                 throw new IllegalStateException("Khipu was asked " + asked + " times for " + accounts + " accounts");
