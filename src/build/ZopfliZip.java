@@ -33,6 +33,8 @@ public class ZopfliZip {
             throw new IllegalArgumentException("ZopfliZip: at least one iteration");
         }
         Options options = new Options(Options.OutputFormat.DEFLATE, Options.BlockSplitting.FIRST, iterations);
+        // target/native does not exist yet in a fresh clone
+        Files.createDirectories(out.toAbsolutePath().getParent());
         Files.deleteIfExists(out);
         try (ZipFile zip = ZipFile.builder().setPath(in).get();
                 ZipArchiveOutputStream zout = new ZipArchiveOutputStream(out)) {
