@@ -100,6 +100,9 @@ public class FetchService {
         Instant started = clock.instant();
         FetchInput in = input == null ? new FetchInput(null, null) : input;
         Mode mode = FetchInput.mode(in.mode());
+        if (queue.isPresent()) {
+            return plan(in, mode, queue.get());
+        }
         AccountList list = in.accounts() == null ? configured() : given(in.accounts());
         list.problems().forEach(p -> LOG.warnf("fetch: skipped %s", p));
         if (list.accounts().isEmpty()) {
@@ -112,9 +115,6 @@ public class FetchService {
         }
         int max = config.fetch().maxAccounts();
         List<String> accounts = list.accounts().size() > max ? list.accounts().subList(0, max) : list.accounts();
-        if (queue.isPresent()) {
-            return plan(in, mode, list, accounts, queue.get());
-        }
         Instant startBy = config.fetch().timeout().map(t -> started.plus(t).minus(margin(t))).orElse(Instant.MAX);
 
         List<AccountResult> out = new ArrayList<>(list.accounts().size());
@@ -147,53 +147,111 @@ public class FetchService {
 
     /**
      * Scaled out: one queue message per account, ten a call, {@code cartola.queue.senders} calls at once; the
-     * workers fetch them. An account the queue did not take is {@code FAILED} (code QUEUE) and counted. Batches
-     * are made as they are sent and counted as they return, so memory does not grow with the run beyond the list.
+     * workers fetch them. An account the queue did not take is {@code FAILED} (code QUEUE) and counted. The list
+     * is read as it is sent (a stored list is never held whole), and batches are counted as they return, so
+     * memory does not grow with the number of accounts.
      */
-    private FetchResult plan(FetchInput in, Mode mode, AccountList list, List<String> accounts, AccountQueue queue) {
-        String run = clock.instant() + "/" + tokens.newRequestId();
-        FetchResult.Tally tally = new FetchResult.Tally();
-        List<OperationLog.Unqueued.Entry> unqueued = new ArrayList<>();
-        int senders = Math.max(1, config.queue().senders());
-        ExecutorService pool = Executors.newFixedThreadPool(senders);
-        // twice the senders in flight keeps every sender busy while the oldest batch is counted
-        Deque<Sending> inFlight = new ArrayDeque<>();
-        try {
-            for (int i = 0; i < accounts.size(); i += AccountQueue.MAX_BATCH) {
-                List<AccountTask> batch = accounts.subList(i, Math.min(i + AccountQueue.MAX_BATCH, accounts.size())).stream()
-                        .map(a -> new AccountTask(a, mode, in.force(), run)).toList();
-                inFlight.add(new Sending(batch, pool.submit(() -> queue.send(batch))));
-                if (inFlight.size() >= 2 * senders) {
-                    count(inFlight.poll(), mode, tally, unqueued);
-                }
-            }
-            while (!inFlight.isEmpty()) {
-                count(inFlight.poll(), mode, tally, unqueued);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while queueing", e);
-        } finally {
-            pool.shutdownNow();
+    private FetchResult plan(FetchInput in, Mode mode, AccountQueue queue) {
+        if (mode == Mode.async) {
+            checkCallbackUrlLength();
         }
-        notReached(list, accounts).forEach(tally::add);
-        recordUnqueued(run, unqueued);
-        FetchResult result = tally.result(mode, list.problems());
+        String run = clock.instant() + "/" + tokens.newRequestId();
+        Planner planner = new Planner(run, mode, in.force(), queue);
+        List<String> problems;
+        try {
+            if (in.accounts() != null) {
+                AccountList list = given(in.accounts());
+                list.accounts().forEach(planner::add);
+                problems = list.problems();
+            } else {
+                problems = configured(planner::add);
+            }
+            planner.finish();
+        } finally {
+            planner.pool.shutdownNow();
+        }
+        problems.forEach(p -> LOG.warnf("fetch: skipped %s", p));
+        if (planner.accounts == 0) {
+            throw new InvalidInputException(in.accounts() == null
+                    ? "cartola.accounts: no accounts configured (set cartola.accounts or cartola.accounts.key)"
+                    : "accounts: no accounts given");
+        }
+        recordUnqueued(run, planner.unqueued);
+        FetchResult result = planner.tally.result(mode, problems);
         LOG.infof("fetch %s (%s) run %s: %d accounts, %d queued, %d not queued, %d refused", mode, in.trigger(), run,
                 result.queued() + result.failed() + result.skipped(), result.queued(), result.failed(), result.refused());
         emit(result, Double.NaN);
         return result;
     }
 
+    /** A planning run's accounts on their way to the queue: batches of ten, at most twice the senders in flight. */
+    private final class Planner {
+        final String run;
+        final Mode mode;
+        final boolean force;
+        final AccountQueue queue;
+        final int senders = Math.max(1, config.queue().senders());
+        final ExecutorService pool = Executors.newFixedThreadPool(senders);
+        final Deque<Sending> inFlight = new ArrayDeque<>();
+        final FetchResult.Tally tally = new FetchResult.Tally();
+        final List<OperationLog.Unqueued.Entry> unqueued = new ArrayList<>();
+        List<AccountTask> batch = new ArrayList<>(AccountQueue.MAX_BATCH);
+        int accounts;
+
+        Planner(String run, Mode mode, boolean force, AccountQueue queue) {
+            this.run = run;
+            this.mode = mode;
+            this.force = force;
+            this.queue = queue;
+        }
+
+        void add(String account) {
+            accounts++;
+            if (accounts > config.fetch().maxAccounts()) {
+                if (accounts == config.fetch().maxAccounts() + 1) {
+                    finish(); // the queued ones first: the answer lists accounts in the order asked
+                }
+                tally.add(AccountResult.skipped(Accounts.mask(account), null,
+                        "not asked: past cartola.fetch.max-accounts (" + config.fetch().maxAccounts() + ") in one run", null));
+                return;
+            }
+            batch.add(new AccountTask(account, mode, force, run));
+            if (batch.size() == AccountQueue.MAX_BATCH) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<AccountTask> sending = batch;
+            batch = new ArrayList<>(AccountQueue.MAX_BATCH);
+            inFlight.add(new Sending(sending, pool.submit(() -> queue.send(sending))));
+            if (inFlight.size() >= 2 * senders) {
+                count(inFlight.poll(), mode, tally, unqueued);
+            }
+        }
+
+        void finish() {
+            flush();
+            while (!inFlight.isEmpty()) {
+                count(inFlight.poll(), mode, tally, unqueued);
+            }
+        }
+    }
+
     /** A batch on its way to the queue. */
     private record Sending(List<AccountTask> batch, Future<List<AccountQueue.Unsent>> sent) {
     }
 
-    private static void count(Sending sending, Mode mode, FetchResult.Tally tally, List<OperationLog.Unqueued.Entry> unqueued)
-            throws InterruptedException {
+    private static void count(Sending sending, Mode mode, FetchResult.Tally tally, List<OperationLog.Unqueued.Entry> unqueued) {
         Map<String, String> unsent = new java.util.HashMap<>();
         try {
             sending.sent().get().forEach(u -> unsent.put(u.task().account(), u.reason()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing", e);
         } catch (ExecutionException e) {
             String reason = "not queued: " + e.getCause().getClass().getSimpleName();
             sending.batch().forEach(t -> unsent.put(t.account(), reason));
@@ -230,18 +288,27 @@ public class FetchService {
                         "not asked: past cartola.fetch.max-accounts (" + config.fetch().maxAccounts() + ") in one run", null));
     }
 
-    /** The configured list: the object named by cartola.accounts.key, else cartola.accounts. */
-    private AccountList configured() {
+    /** The configured list, handed to {@code each} as it is read (a stored list is never held whole); returns the problems. */
+    private List<String> configured(java.util.function.Consumer<String> each) {
         if (config.accountsKey().isPresent()) {
             String key = config.accountsKey().get();
             try (InputStream in = store.open(key).orElseThrow(() -> new InvalidInputException(
                     "cartola.accounts.key: no account list stored at " + key))) {
-                return AccountList.read(in, key);
+                return AccountList.read(in, key, each);
             } catch (java.io.IOException e) {
                 throw new StorageException("could not read the account list " + key, e);
             }
         }
-        return AccountList.of(config.accounts().orElse(List.of()), "cartola.accounts");
+        AccountList list = AccountList.of(config.accounts().orElse(List.of()), "cartola.accounts");
+        list.accounts().forEach(each);
+        return list.problems();
+    }
+
+    /** The configured list: the object named by cartola.accounts.key, else cartola.accounts. */
+    private AccountList configured() {
+        List<String> accounts = new ArrayList<>();
+        List<String> problems = configured(accounts::add);
+        return new AccountList(List.copyOf(accounts), problems);
     }
 
     /** An invocation's own list is refused whole when an entry is bad: its sender is there to fix it. */
