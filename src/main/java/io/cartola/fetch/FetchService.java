@@ -21,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.DoubleAccumulator;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -106,9 +105,7 @@ public class FetchService {
         AccountList list = in.accounts() == null ? configured() : given(in.accounts());
         list.problems().forEach(p -> LOG.warnf("fetch: skipped %s", p));
         if (list.accounts().isEmpty()) {
-            throw new InvalidInputException(in.accounts() == null
-                    ? "cartola.accounts: no accounts configured (set cartola.accounts or cartola.accounts.key)"
-                    : "accounts: no accounts given");
+            throw noAccounts(in);
         }
         if (mode == Mode.async) {
             checkCallbackUrlLength();
@@ -172,9 +169,7 @@ public class FetchService {
         }
         problems.forEach(p -> LOG.warnf("fetch: skipped %s", p));
         if (planner.accounts == 0) {
-            throw new InvalidInputException(in.accounts() == null
-                    ? "cartola.accounts: no accounts configured (set cartola.accounts or cartola.accounts.key)"
-                    : "accounts: no accounts given");
+            throw noAccounts(in);
         }
         recordUnqueued(run, planner.unqueued);
         FetchResult result = planner.tally.result(mode, problems);
@@ -211,8 +206,7 @@ public class FetchService {
                 if (accounts == config.fetch().maxAccounts() + 1) {
                     finish(); // the queued ones first: the answer lists accounts in the order asked
                 }
-                tally.add(AccountResult.skipped(Accounts.mask(account), null,
-                        "not asked: past cartola.fetch.max-accounts (" + config.fetch().maxAccounts() + ") in one run", null));
+                tally.add(pastLimit(account));
                 return;
             }
             batch.add(new AccountTask(account, mode, force, run));
@@ -283,9 +277,18 @@ public class FetchService {
 
     /** The accounts past cartola.fetch.max-accounts, reported as not reached. */
     private java.util.stream.Stream<AccountResult> notReached(AccountList list, List<String> accounts) {
-        return list.accounts().subList(accounts.size(), list.accounts().size()).stream()
-                .map(account -> AccountResult.skipped(Accounts.mask(account), null,
-                        "not asked: past cartola.fetch.max-accounts (" + config.fetch().maxAccounts() + ") in one run", null));
+        return list.accounts().subList(accounts.size(), list.accounts().size()).stream().map(this::pastLimit);
+    }
+
+    private AccountResult pastLimit(String account) {
+        return AccountResult.skipped(Accounts.mask(account), null,
+                "not asked: past cartola.fetch.max-accounts (" + config.fetch().maxAccounts() + ") in one run", null);
+    }
+
+    private static InvalidInputException noAccounts(FetchInput in) {
+        return new InvalidInputException(in.accounts() == null
+                ? "cartola.accounts: no accounts configured (set cartola.accounts or cartola.accounts.key)"
+                : "accounts: no accounts given");
     }
 
     /** The configured list, handed to {@code each} as it is read (a stored list is never held whole); returns the problems. */
@@ -464,7 +467,7 @@ public class FetchService {
         // stored and merged, and the next run takes it in
         Set<String> request = Set.of(s.requestId());
         states.update(institution, s.account(), st -> {
-            AccountState without = s.mode() == Mode.async ? st.givenUp(request, false) : st.withoutPending(request, false);
+            AccountState without = s.mode() == Mode.async ? st.givenUp(request, false) : st.withoutPending(request);
             return KhipuGateway.TOKEN_REJECTED.equals(code) ? without.tokenRejected(code, s.requestedAt())
                     : without.failed(code, s.requestedAt(), null, false);
         });

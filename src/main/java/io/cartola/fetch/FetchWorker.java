@@ -29,7 +29,6 @@ import io.cartola.records.Mode;
 import io.cartola.records.AccountState;
 import io.cartola.records.AccountRequest;
 import io.cartola.records.AccountStates;
-import io.cartola.records.OperationLog;
 import io.cartola.records.Accounts;
 import io.cartola.storage.StorageException;
 import io.cartola.telemetry.Metrics;
@@ -53,17 +52,17 @@ public class FetchWorker {
 
     private final FetchService fetch;
     private final AccountStates states;
-    private final OperationLog log;
+    private final PendingRequests pendingRequests;
     private final Optional<AccountQueue> queue;
     private final CartolaConfig config;
     private final Metrics metrics;
     private final Clock clock;
 
-    public FetchWorker(FetchService fetch, AccountStates states, OperationLog log, Optional<AccountQueue> queue,
+    public FetchWorker(FetchService fetch, AccountStates states, PendingRequests pendingRequests, Optional<AccountQueue> queue,
             CartolaConfig config, Metrics metrics, Clock clock) {
         this.fetch = fetch;
         this.states = states;
-        this.log = log;
+        this.pendingRequests = pendingRequests;
         this.queue = queue;
         this.config = config;
         this.metrics = metrics;
@@ -167,7 +166,7 @@ public class FetchWorker {
         }
         Optional<AccountState.Pending> pending = state.pending().stream()
                 .filter(p -> p.requestId().equals(task.recheck()) && !p.lost()).findFirst();
-        if (pending.isEmpty() || answered(state, pending.get())) {
+        if (pending.isEmpty() || pendingRequests.answered(state, pending.get())) {
             return new Done(null, false);
         }
         Duration left = Duration.between(clock.instant(), pending.get().deadline());
@@ -178,12 +177,6 @@ public class FetchWorker {
         LOG.infof("fetch-worker account=%s: no callback for request %s by %s; fetching now", Accounts.mask(task.account()),
                 task.recheck(), pending.get().deadline());
         return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), null, Instant.MAX, oldestHours));
-    }
-
-    private boolean answered(AccountState state, AccountState.Pending p) {
-        AccountRequest r = new AccountRequest(state.institution(), state.account(), p.requestId(), p.requestedAt(),
-                AccountRequest.dayOf(p.requestedAt(), config.zone()), p.mode());
-        return log.answer(r).isPresent();
     }
 
     /** Sends the look for just after {@code after} (SQS delays at most 15 minutes: a later deadline takes more hops). */

@@ -64,23 +64,29 @@ public class PendingRequests {
                 st = switch (s.kind()) {
                     case ANSWERED -> st.answered(s.request(), s.errorCode(), s.notBefore());
                     case LOST -> st.withLost(Set.of(id));
-                    case EXPIRED -> st.withoutPending(Set.of(id), false);
+                    case EXPIRED -> st.withoutPending(Set.of(id));
                 };
             }
             return st;
         }
+    }
 
-        boolean answered(String requestId) {
-            return settled.stream().anyMatch(s -> s.kind() == Kind.ANSWERED && s.request().requestId().equals(requestId));
-        }
+    /** The request a pending entry of {@code state} stands for (where its answer is stored). */
+    AccountRequest request(AccountState state, Pending p) {
+        return new AccountRequest(state.institution(), state.account(), p.requestId(), p.requestedAt(),
+                AccountRequest.dayOf(p.requestedAt(), config.zone()), p.mode());
+    }
+
+    /** Whether an answer to the pending request {@code p} is stored. */
+    boolean answered(AccountState state, Pending p) {
+        return log.answer(request(state, p)).isPresent();
     }
 
     Found settle(AccountState state, Instant now) {
         List<Settled> settled = new ArrayList<>();
         int newlyLost = 0;
         for (Pending p : state.pending()) {
-            AccountRequest r = new AccountRequest(state.institution(), state.account(), p.requestId(), p.requestedAt(),
-                    AccountRequest.dayOf(p.requestedAt(), config.zone()), p.mode());
+            AccountRequest r = request(state, p);
             Optional<byte[]> raw = log.answer(r);
             if (raw.isPresent()) {
                 settled.add(answered(p, r, raw.get()));

@@ -121,7 +121,7 @@ public record AccountState(
         if (!isPending(request.requestId())) {
             return this;
         }
-        AccountState without = withoutPending(Set.of(request.requestId()), false);
+        AccountState without = withoutPending(Set.of(request.requestId()));
         boolean viaCallback = request.mode() == Mode.async;
         return errorCode == null ? without.stored(request.requestedAt(), viaCallback)
                 : without.failed(errorCode, request.requestedAt(), notBefore, viaCallback);
@@ -140,14 +140,10 @@ public record AccountState(
                 consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt, claim);
     }
 
-    /**
-     * Drops the given requests from the pending ones. {@code lost}: they were given up on, so the account is asked
-     * synchronously, but only if one of them is still pending here (a callback may have settled it meanwhile).
-     */
-    public AccountState withoutPending(Set<String> requestIds, boolean lost) {
-        boolean stillPending = pending.stream().anyMatch(p -> requestIds.contains(p.requestId()));
+    /** Drops the given requests from the pending ones (given up on while still awaited: see {@link #givenUp}). */
+    public AccountState withoutPending(Set<String> requestIds) {
         List<Pending> list = pending.stream().filter(p -> !requestIds.contains(p.requestId())).toList();
-        return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback || (lost && stillPending),
+        return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback,
                 lastStoredAt, firstSeenAt, consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt, claim);
     }
 

@@ -1,7 +1,6 @@
 package io.cartola.records;
 
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -79,10 +78,5 @@ public record OperationRecord(
 
     public Integer transactions() {
         return result == null ? null : result.transactions();
-    }
-
-    /** The request this record belongs to. */
-    public AccountRequest request(ZoneId zone) {
-        return new AccountRequest(institution, account, requestId, requestedAt, AccountRequest.dayOf(requestedAt, zone), mode);
     }
 }

@@ -69,7 +69,7 @@ class AccountStatesTest {
         CountDownLatch go = new CountDownLatch(1);
         Future<?> callback = pool.submit(() -> {
             go.await();
-            return states.update("btgpactual.cl", account, st -> st.withoutPending(Set.of("r1"), false).stored(now, true));
+            return states.update("btgpactual.cl", account, st -> st.withoutPending(Set.of("r1")).stored(now, true));
         });
         Future<?> run = pool.submit(() -> {
             go.await();
