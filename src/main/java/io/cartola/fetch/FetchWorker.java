@@ -89,10 +89,8 @@ public class FetchWorker {
             return List.of();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.fetch().concurrency(), tasks.size()));
-        ExecutorService looks = Executors.newFixedThreadPool(Math.min(4, tasks.size()));
-        List<Future<?>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
-        try {
-            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, looks, sent, oldestHours))).toList();
+        try (Looks looks = queue.map(q -> new Looks(q, config.callback().deadline())).orElse(null)) {
+            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, looks, oldestHours))).toList();
             List<Done> done = new ArrayList<>(tasks.size());
             for (int i = 0; i < futures.size(); i++) {
                 try {
@@ -103,31 +101,22 @@ public class FetchWorker {
                             "INTERNAL", e.getCause().getClass().getSimpleName()), true));
                 }
             }
-            for (Future<?> look : List.copyOf(sent)) {
-                try {
-                    look.get();
-                } catch (ExecutionException e) {
-                    // lookAtDeadline logs its own failures and throws nothing
-                }
-            }
             return done;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching", e);
         } finally {
             pool.shutdownNow();
-            looks.shutdownNow();
         }
     }
 
-    private Done work(AccountTask task, ExecutorService looks, List<Future<?>> sent, DoubleAccumulator oldestHours) {
+    private Done work(AccountTask task, Looks looks, DoubleAccumulator oldestHours) {
         if (task.recheck() != null) {
             return look(task, oldestHours);
         }
         // sent once the request is in the account's state: if this worker dies while Khipu is asked, the look still
         // comes at the deadline and finds the request unanswered
-        Consumer<AccountRequest> asking = queue.isEmpty() ? null
-                : s -> sent.add(looks.submit(() -> lookAtDeadline(task.recheckOf(s.requestId()), config.callback().deadline())));
+        Consumer<AccountRequest> asking = looks == null ? null : s -> looks.add(task.recheckOf(s.requestId()));
         return settle(task, fetch.fetchOne(task.account(), task.mode(), task.force(), task.claimKey(), asking, Instant.MAX,
                 oldestHours));
     }
@@ -171,24 +160,12 @@ public class FetchWorker {
         }
         Duration left = Duration.between(clock.instant(), pending.get().deadline());
         if (!left.isNegative()) {
-            lookAtDeadline(task, left);
+            Looks.sendOne(queue.orElseThrow(), task, left);
             return new Done(null, false);
         }
         LOG.infof("fetch-worker account=%s: no callback for request %s by %s; fetching now", Accounts.mask(task.account()),
                 task.recheck(), pending.get().deadline());
         return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), null, Instant.MAX, oldestHours));
-    }
-
-    /** Sends the look for just after {@code after} (SQS delays at most 15 minutes: a later deadline takes more hops). */
-    private void lookAtDeadline(AccountTask look, Duration after) {
-        Duration delay = after.plusSeconds(1);
-        try {
-            queue.orElseThrow().sendLater(look, delay.compareTo(AccountQueue.MAX_DELAY) > 0 ? AccountQueue.MAX_DELAY : delay);
-        } catch (RuntimeException e) {
-            // the next planned run still finds the request overdue: later, not lost
-            LOG.warnf("fetch-worker account=%s: could not schedule the look at request %s (%s); the next run will",
-                    Accounts.mask(look.account()), look.recheck(), e.getClass().getSimpleName());
-        }
     }
 
     static boolean passing(AccountResult r) {

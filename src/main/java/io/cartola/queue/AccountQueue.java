@@ -12,10 +12,12 @@ public interface AccountQueue {
     int MAX_BATCH = 10;
 
     /** Sends the tasks (at most {@link #MAX_BATCH}); returns those the queue did not take, with the reason. */
-    List<Unsent> send(List<AccountTask> tasks);
+    default List<Unsent> send(List<AccountTask> tasks) {
+        return send(tasks, java.time.Duration.ZERO);
+    }
 
-    /** Sends one task to be delivered after {@code delay} (at most 15 minutes, SQS's limit). */
-    void sendLater(AccountTask task, java.time.Duration delay);
+    /** As {@link #send(List)}, each delivered only after {@code delay} (at most {@link #MAX_DELAY}, SQS's limit). */
+    List<Unsent> send(List<AccountTask> tasks, java.time.Duration delay);
 
     /** Makes a received message visible again only after {@code delay}: a backoff before its next delivery. */
     void retryAfter(String receiptHandle, java.time.Duration delay);

@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 /** An SQS queue: {@code SendMessageBatch}, ten messages a call; an entry SQS refuses is reported, not retried here. */
 public class SqsAccountQueue implements AccountQueue {
 
-
     private final SqsClient sqs;
     private final String url;
 
@@ -24,13 +23,14 @@ public class SqsAccountQueue implements AccountQueue {
     }
 
     @Override
-    public List<Unsent> send(List<AccountTask> tasks) {
+    public List<Unsent> send(List<AccountTask> tasks, Duration delay) {
         if (tasks.size() > MAX_BATCH) {
             throw new IllegalArgumentException("at most " + MAX_BATCH + " tasks per batch");
         }
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
-            entries.add(SendMessageBatchRequestEntry.builder().id(String.valueOf(i)).messageBody(tasks.get(i).toJson()).build());
+            entries.add(SendMessageBatchRequestEntry.builder().id(String.valueOf(i)).messageBody(tasks.get(i).toJson())
+                    .delaySeconds(delay.isZero() ? null : seconds(delay)).build());
         }
         List<Unsent> unsent = new ArrayList<>();
         try {
@@ -43,11 +43,6 @@ public class SqsAccountQueue implements AccountQueue {
             tasks.forEach(t -> unsent.add(new Unsent(t, reason)));
         }
         return unsent;
-    }
-
-    @Override
-    public void sendLater(AccountTask task, Duration delay) {
-        sqs.sendMessage(b -> b.queueUrl(url).messageBody(task.toJson()).delaySeconds(seconds(delay)));
     }
 
     @Override

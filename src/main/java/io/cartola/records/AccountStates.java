@@ -33,27 +33,44 @@ public class AccountStates {
 
     /** The account's state, or a new one if cartola never asked for it. */
     public AccountState read(String institution, String account) {
-        return decode(store.read(key(institution, account)))
-                .orElseGet(() -> AccountState.initial(institution, account, clock.instant()));
+        return readVersion(institution, account).state();
+    }
+
+    /** A state as read, with the version a conditional write of it must find ({@code null}: not stored yet). */
+    public record Read(AccountState state, String version) {
+    }
+
+    /** The account's state with its version, for an {@link #update} that follows a decision made on it. */
+    public Read readVersion(String institution, String account) {
+        Optional<ObjectStore.Stored> current = store.read(key(institution, account));
+        return new Read(decode(current).orElseGet(() -> AccountState.initial(institution, account, clock.instant())),
+                current.map(ObjectStore.Stored::version).orElse(null));
     }
 
     /** Applies {@code change} to the current state and stores the result; returns what was stored. */
     public AccountState update(String institution, String account, UnaryOperator<AccountState> change) {
-        String key = key(institution, account);
+        return update(institution, account, null, change);
+    }
+
+    /**
+     * As {@link #update(String, String, UnaryOperator)}, trying first on {@code known} (read just before: one read
+     * fewer when nobody wrote meanwhile; if somebody did, the conditional write fails and the state is read again).
+     */
+    public AccountState update(String institution, String account, Read known, UnaryOperator<AccountState> change) {
+        AtomicReference<Read> next = new AtomicReference<>(known);
         AtomicReference<AccountState> written = new AtomicReference<>();
         Contention.retry("the state of account " + Accounts.mask(account), () -> {
-            Optional<ObjectStore.Stored> current = store.read(key);
-            AccountState before = decode(current).orElseGet(() -> AccountState.initial(institution, account, clock.instant()));
-            AccountState after = change.apply(before);
-            if (current.isPresent() && after.equals(before)) {
-                written.set(after);
-                return true;
+            Read current = next.getAndSet(null);
+            if (current == null) {
+                current = readVersion(institution, account);
             }
-            if (store.replace(key, encode(after), OperationLog.JSON, current.map(ObjectStore.Stored::version).orElse(null))) {
-                written.set(after);
-                return true;
+            AccountState after = change.apply(current.state());
+            if ((current.version() == null || !after.equals(current.state()))
+                    && !store.replace(key(institution, account), encode(after), OperationLog.JSON, current.version())) {
+                return false;
             }
-            return false;
+            written.set(after);
+            return true;
         });
         return written.get();
     }

@@ -99,4 +99,37 @@ public class RecheckTest {
             assertEquals(List.of(), receive(sqs, 8), "still waiting, past the queue's visibility timeout");
         }
     }
+
+    @Test
+    void everyAcceptedRequestOfABatchGetsItsLookAfterTheDeadline() throws Exception {
+        String run = "run-" + UUID.randomUUID();
+        List<String> accounts = java.util.stream.IntStream.range(0, 10).mapToObj(i -> Accounts.fresh()).toList();
+        accounts.forEach(a -> khipu.accept(a, "op-looks-" + a));
+        long asked = System.nanoTime();
+        assertEquals(List.of(), work(accounts.stream().map(a -> new AccountTask(a, io.cartola.records.Mode.async, false, run))
+                .map(AccountTask::toJson).toList()));
+        try (SqsClient sqs = ElasticMq.get().client()) {
+            java.util.Map<String, AccountTask> looks = new java.util.HashMap<>();
+            while (looks.size() < accounts.size() && System.nanoTime() - asked < 20_000_000_000L) {
+                for (Message m : receive(sqs, 1)) {
+                    AccountTask look = AccountTask.parse(m.body());
+                    if (accounts.contains(look.account())) {
+                        assertTrue(System.nanoTime() - asked >= 2_000_000_000L, "delivered before the deadline: " + m.body());
+                        assertNotNull(look.recheck(), m.body());
+                        assertEquals(null, looks.put(look.account(), look), "one look per request: " + m.body());
+                        sqs.deleteMessage(b -> b.queueUrl(QueueProfile.url()).receiptHandle(m.receiptHandle()));
+                    }
+                }
+            }
+            assertEquals(new java.util.HashSet<>(accounts), looks.keySet());
+            // each at the request in its account's state
+            looks.values().forEach(look -> assertTrue(s3.text("state/btgpactual.cl/account=" + look.account() + ".json")
+                    .orElseThrow().contains(look.recheck()), look.toJson()));
+        }
+    }
+
+    static List<String> work(java.util.Collection<String> bodies) {
+        JsonPath answer = Lambda.invoke(SqsEvents.of(List.copyOf(bodies))).then().statusCode(200).extract().jsonPath();
+        return answer.getList("batchItemFailures.itemIdentifier", String.class);
+    }
 }

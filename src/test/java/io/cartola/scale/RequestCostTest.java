@@ -16,7 +16,10 @@ import java.util.TreeMap;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -49,6 +52,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 @QuarkusTest
 @TestProfile(RequestCostTest.Counted.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the batch's looks, left in the queue, come after the runs counted one by one
 public class RequestCostTest {
 
     static WireMockServer proxy;
@@ -69,6 +73,44 @@ public class RequestCostTest {
         }
     }
 
+    static WireMockServer sqsProxy;
+
+    /** The work queue on ElasticMQ, the application's SQS requests through a proxy that counts them. */
+    public static class CountedQueue implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            Map<String, String> config = new java.util.HashMap<>(new QueueProfile.Queue().start());
+            URI queue = URI.create(config.get("cartola.queue.url"));
+            sqsProxy = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+            sqsProxy.start();
+            sqsProxy.stubFor(any(anyUrl()).willReturn(aResponse().proxiedFrom(queue.getScheme() + "://" + queue.getAuthority())));
+            config.put("cartola.queue.url", sqsProxy.baseUrl() + queue.getRawPath());
+            return config;
+        }
+
+        @Override
+        public void stop() {
+            sqsProxy.stop();
+            new QueueProfile.Queue().stop();
+        }
+    }
+
+    /** The application's SQS calls since the last reset, by action, and the messages they carried. */
+    static Map<String, Integer> sqsRequests() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (ServeEvent e : sqsProxy.getAllServeEvents()) {
+            String action = e.getRequest().getHeader("X-Amz-Target").replace("AmazonSQS.", "");
+            counts.merge(action, 1, Integer::sum);
+            if (action.equals("SendMessageBatch")) {
+                counts.merge("messages", io.restassured.path.json.JsonPath.from(e.getRequest().getBodyAsString())
+                        .getList("Entries").size(), Integer::sum);
+            } else if (action.equals("SendMessage")) {
+                counts.merge("messages", 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
     public static class Counted extends QueueProfile.Worker {
         @Override
         protected Map<String, String> overrides() {
@@ -79,7 +121,7 @@ public class RequestCostTest {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(CountingProxy.class), new TestResourceEntry(KhipuResource.class),
-                    new TestResourceEntry(QueueProfile.Queue.class));
+                    new TestResourceEntry(CountedQueue.class));
         }
     }
 
@@ -109,12 +151,14 @@ public class RequestCostTest {
     }
 
     @Test
+    @Order(1)
     void anAsynchronousAccountRunWritesThreeObjectsAndASynchronousOneToo() throws Exception {
         String account = Accounts.fresh();
         List<Map<String, Integer>> runs = new ArrayList<>();
         for (int run = 0; run < 3; run++) {
             khipu.accept(account, "op-cost-" + run);
             proxy.resetRequests();
+            sqsProxy.resetRequests();
             assertEquals(1, planner.fetch(new FetchInput(List.of(account), "async")).queued());
             assertEquals(1, deliverNext(Duration.ofSeconds(5)), "the planned account");
             List<LoggedRequest> asked = khipu.requests(account);
@@ -126,6 +170,8 @@ public class RequestCostTest {
             assertEquals(200, reply.status(), reply.message());
             assertEquals(1, deliverNext(Duration.ofSeconds(15)), "the look at the deadline");
             runs.add(s3Requests());
+            System.out.println("SQS requests of the asynchronous account-run (the planner's batch, the look): " + sqsRequests());
+            sqsProxy.resetRequests();
         }
         System.out.println("S3 requests per asynchronous account-run (first, second, third): " + runs);
         assertEquals(3, khipu.requests(account).size(), "asked once per run; the looks found the callbacks");
@@ -134,6 +180,8 @@ public class RequestCostTest {
             assertEquals(Integer.valueOf(1), run.get("PUT state"), run.toString());
             assertEquals(Integer.valueOf(1), run.get("PUT raw"), run.toString());
             assertEquals(Integer.valueOf(1), run.get("PUT view"), run.toString());
+            // the worker's decision and its write share one read (the write is conditional on it); the look reads once
+            assertEquals(Integer.valueOf(2), run.get("GET state"), run.toString());
         }
         assertTrue(runs.get(2).getOrDefault("GET raw", 0) >= 2, "later runs read the earlier answer to take it in: " + runs.get(2));
 
@@ -145,6 +193,22 @@ public class RequestCostTest {
         Map<String, Integer> sync = s3Requests();
         System.out.println("S3 requests per synchronous account-run: " + sync);
         assertEquals(3, writes(sync), sync.toString());
+        assertEquals(Integer.valueOf(1), sync.get("GET state"), sync.toString());
+    }
+
+    @Test
+    @Order(2)
+    void aBatchOfTenSendsItsTenLooksInAFewCalls() throws Exception {
+        List<String> accounts = java.util.stream.IntStream.range(0, 10).mapToObj(i -> Accounts.fresh()).toList();
+        accounts.forEach(a -> khipu.accept(a, "op-cost-looks-" + a));
+        assertEquals(10, planner.fetch(new FetchInput(accounts, "async")).queued());
+        sqsProxy.resetRequests();
+        assertEquals(10, deliverNext(Duration.ofSeconds(5)), "one batch of ten");
+        Map<String, Integer> sqs = sqsRequests();
+        System.out.println("SQS requests of one fetch-worker invocation of ten asynchronous accounts: " + sqs);
+        assertEquals(Integer.valueOf(10), sqs.get("messages"), "a look per accepted request: " + sqs);
+        assertEquals(sqs.keySet(), java.util.Set.of("SendMessageBatch", "messages"), sqs.toString());
+        assertTrue(sqs.get("SendMessageBatch") <= 10, sqs.toString());
     }
 
     /** Plays the event source mapping for one batch: receive, invoke fetch-worker, delete what it did not fail. */
