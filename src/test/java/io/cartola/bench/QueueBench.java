@@ -57,6 +57,10 @@ final class QueueBench {
             Benchmarks.say("  of which planning %.2f s; first account fetched %.2f s after the planning began; %d worker invocations,"
                     + " mean %.0f ms each (ideal %.0f ms)", queued.planning(), queued.firstFetched(), queued.invocations(),
                     queued.meanInvocationMs(), (double) ANSWER.toMillis());
+            Benchmarks.say("  CPU meanwhile, of %d cores x %.2f s = %.1f s: workers %.1f s, planner %.1f s, ElasticMQ %.1f s, this JVM"
+                    + " (stand-in Khipu, pollers, Runtime APIs) %.1f s", Runtime.getRuntime().availableProcessors(), queued.wall(),
+                    Runtime.getRuntime().availableProcessors() * queued.wall(), queued.cpu().workers(), queued.cpu().planner(),
+                    queued.cpu().queue(), queued.cpu().bench());
         }
     }
 
@@ -87,7 +91,24 @@ final class QueueBench {
         }
     }
 
-    record Result(int fetched, double wall, double planning, double firstFetched, int invocations, double meanInvocationMs) {
+    record Result(int fetched, double wall, double planning, double firstFetched, int invocations, double meanInvocationMs, Cpu cpu) {
+    }
+
+    /** CPU seconds spent by each part of the run (user and system). */
+    record Cpu(double workers, double planner, double queue, double bench) {
+
+        static Cpu of(List<FunctionProcess> workers, FunctionProcess planner) {
+            return new Cpu(workers.stream().mapToDouble(w -> seconds(w.pid())).sum(), seconds(planner.pid()),
+                    seconds(ElasticMq.get().pid()), seconds(ProcessHandle.current().pid()));
+        }
+
+        static double seconds(long pid) {
+            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(workers - before.workers, planner - before.planner, queue - before.queue, bench - before.bench);
+        }
     }
 
     static Result queued(FunctionProcess.Launcher launcher, DemoKhipu khipu, int accounts, int workers, int batch) throws Exception {
@@ -123,10 +144,12 @@ final class QueueBench {
             try (SqsClient sqs = ElasticMq.get().client()) {
                 drain(sqs, queue); // the warm-up's message
             }
+            warmQueueServer(accounts);
             AtomicInteger fetched = new AtomicInteger();
             AtomicInteger invocations = new AtomicInteger();
             AtomicLong invocationNanos = new AtomicLong();
             AtomicLong first = new AtomicLong();
+            Cpu cpu0 = Cpu.of(processes, planner);
             long t0 = System.nanoTime();
             List<Future<?>> loops = new ArrayList<>();
             ExecutorService deleter = Executors.newFixedThreadPool(workers);
@@ -191,6 +214,7 @@ final class QueueBench {
                 loop.get(30, java.util.concurrent.TimeUnit.MINUTES);
             }
             double wall = (System.nanoTime() - t0) / 1e9;
+            Cpu cpu = Cpu.of(processes, planner).minus(cpu0);
             deleter.shutdown();
             deleter.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
             deletes.close();
@@ -199,11 +223,52 @@ final class QueueBench {
                 throw new IllegalStateException("Khipu was asked " + asked + " times for " + accounts + " accounts");
             }
             return new Result(fetched.get(), wall, planning, (first.get() - t0) / 1e9, invocations.get(),
-                    invocationNanos.get() / 1e6 / Math.max(1, invocations.get()));
+                    invocationNanos.get() / 1e6 / Math.max(1, invocations.get()), cpu);
         } finally {
             mappings.shutdownNow();
             processes.forEach(FunctionProcess::close);
             apis.forEach(RuntimeApi::close);
+        }
+    }
+
+    /**
+     * SQS is warm when a run starts; ElasticMQ is a JVM that compiles as it goes. Before the clock starts, as
+     * many messages as the run's go through a scratch queue the way the run's do (sent ten a call, received,
+     * deleted), on as many threads as the run has pollers.
+     */
+    static void warmQueueServer(int messages) throws Exception {
+        String scratch = ElasticMq.get().queue("bench-warm-" + System.nanoTime(), Map.of());
+        ExecutorService threads = Executors.newFixedThreadPool(5);
+        try (SqsClient sqs = ElasticMq.get().client()) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < messages; i += 10) {
+                int from = i;
+                sent.add(threads.submit(() -> sqs.sendMessageBatch(b -> b.queueUrl(scratch).entries(IntStream.range(from, from + 10)
+                        .mapToObj(j -> software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+                                .id(String.valueOf(j)).messageBody("{\"warm\":" + j + "}").build()).toList()))));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+            List<Future<?>> received = new ArrayList<>();
+            for (int t = 0; t < 5; t++) {
+                received.add(threads.submit(() -> {
+                    List<Message> got;
+                    while (!(got = sqs.receiveMessage(b -> b.queueUrl(scratch).maxNumberOfMessages(10).waitTimeSeconds(1)).messages())
+                            .isEmpty()) {
+                        List<Message> batch = got;
+                        sqs.deleteMessageBatch(b -> b.queueUrl(scratch).entries(batch.stream().map(m -> software.amazon.awssdk.services.sqs
+                                .model.DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle()).build())
+                                .toList()));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : received) {
+                f.get();
+            }
+        } finally {
+            threads.shutdownNow();
         }
     }
 

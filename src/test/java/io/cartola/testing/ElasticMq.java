@@ -39,6 +39,11 @@ public final class ElasticMq {
         return instance;
     }
 
+    /** The server's process id (the benchmarks read its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
