@@ -67,6 +67,14 @@ public class FetchFunctionTest {
                 + result.getString("accounts[" + i + "].requestId") + ".json").orElseThrow());
     }
 
+    /** NoJodaModule: the mapper Funqy reads fetch's input and writes its answer with has no Joda-Time serializers. */
+    @Test
+    void theLambdaMapperHasNoJodaModule() throws Exception {
+        assertFalse(io.quarkus.amazon.lambda.runtime.AmazonLambdaMapperRecorder.objectMapper.getSerializerProviderInstance()
+                .findValueSerializer(org.joda.time.Duration.class).getClass().getName()
+                .startsWith("com.fasterxml.jackson.datatype.joda"));
+    }
+
     @Test
     void syncFetchOfOneAccountStoresRawViewAndRecord() throws Exception {
         String account = Accounts.fresh();
