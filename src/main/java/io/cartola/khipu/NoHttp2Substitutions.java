@@ -16,11 +16,12 @@ import io.vertx.core.net.SocketAddress;
  * Native executable only (issue 12, size): Vert.x' HTTP client without HTTP/2. cartola's Vert.x clients (the REST
  * client for Khipu, the OIDC client for Khipu's token endpoint) speak HTTP/1.1: neither sets http2 or ALPN, so Vert.x
  * never negotiates h2 nor attempts an h2c upgrade. These two methods of Vert.x 4.5's HttpChannelConnector are the only
- * ways into Vert.x' HTTP/2 client connection and Netty's HTTP/2 codec (about 1,500 methods); without them both drop out
- * of the executable. The HTTP/1.1 path is unchanged; JVM mode is unchanged. A client configured for HTTP/2 in the native
- * executable fails to connect with the message below (a substitution class holds no constants of its own). The substitution names a Vert.x method (a lambda of
- * http1xConnected); if a Vert.x upgrade renames it, the native build fails ("could not find target method") rather than
- * silently keeping or breaking anything.
+ * ways into Vert.x' HTTP/2 client connection and Netty's HTTP/2 codec; without them both drop out of the executable
+ * (2,601 fewer reachable methods, function.zip 406 KB smaller). The HTTP/1.1 path is unchanged; JVM mode is unchanged.
+ * A client configured for HTTP/2 in the native executable fails to connect with the message below (repeated: a
+ * substitution class holds no constants of its own). The substitution names a Vert.x method (a lambda of
+ * http1xConnected); if a Vert.x upgrade renames it, the native build fails ("could not find target method") rather
+ * than silently keeping or breaking anything.
  */
 @TargetClass(className = "io.vertx.core.http.impl.HttpChannelConnector")
 final class NoHttp2Substitutions {
