@@ -29,7 +29,6 @@ import io.cartola.testing.KhipuStandIn;
 import io.cartola.testing.Lambda;
 import io.cartola.testing.Mappers;
 import io.cartola.testing.S3Objects;
-import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -66,18 +65,6 @@ public class FetchFunctionTest {
     JsonNode raw(JsonPath result, int i, String account) throws Exception {
         return JSON.readTree(s3.text("raw/btgpactual.cl/account=" + account + "/date=" + today() + "/"
                 + result.getString("accounts[" + i + "].requestId") + ".json").orElseThrow());
-    }
-
-    /**
-     * NoJodaModule: the mapper Funqy reads fetch's input and writes its answer with has no Joda-Time serializers (in
-     * process only: FetchFunctionNativeIT's executable is another process; its call tree has no Joda-Time code).
-     */
-    @Test
-    @DisabledOnIntegrationTest
-    void theLambdaMapperHasNoJodaModule() throws Exception {
-        ObjectMapper lambda = io.quarkus.amazon.lambda.runtime.AmazonLambdaMapperRecorder.objectMapper;
-        assertFalse(lambda.getSerializerProviderInstance().findValueSerializer(org.joda.time.Duration.class).getClass()
-                .getName().startsWith("com.fasterxml.jackson.datatype.joda"));
     }
 
     @Test

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.datatype.joda.JodaModule;
 
 /**
  * {@link NoJodaModule}: what Quarkus' Lambda runtime does to a copy of the application's mapper becomes a no-op (the
- * real Lambda mapper is checked in FetchFunctionTest).
+ * real Lambda mapper is checked in LambdaMapperTest).
  */
 class NoJodaModuleTest {
 
