@@ -16,7 +16,7 @@ public interface AccountQueue {
         return send(tasks, java.time.Duration.ZERO);
     }
 
-    /** As {@link #send(List)}, each delivered only after {@code delay} (at most {@link #MAX_DELAY}, SQS's limit). */
+    /** As {@link #send(List)}, each delivered only after {@code delay} (a longer one is cut to {@link #MAX_DELAY}). */
     List<Unsent> send(List<AccountTask> tasks, java.time.Duration delay);
 
     /** Makes a received message visible again only after {@code delay}: a backoff before its next delivery. */
