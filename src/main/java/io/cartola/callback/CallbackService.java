@@ -57,8 +57,9 @@ public class CallbackService {
     public Reply handle(Callback callback) {
         Reply reply;
         String metric;
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
         try {
-            reply = accept(callback);
+            reply = accept(callback, counts);
             metric = reply.message().startsWith("duplicate") ? "CallbacksDuplicate" : "CallbacksStored";
         } catch (CallbackRejectedException e) {
             LOG.warnf("callback rejected (%d): %s", e.status(), e.getMessage());
@@ -78,11 +79,12 @@ public class CallbackService {
             reply = new Reply(500, "internal error, nothing was recorded as done; deliver again later");
             metric = "CallbacksFailed";
         }
-        metrics.emit(Map.of(metric, 1));
+        counts.put(metric, 1);
+        metrics.emit(counts);
         return reply;
     }
 
-    private Reply accept(Callback callback) {
+    private Reply accept(Callback callback, Map<String, Integer> counts) {
         if (!"POST".equals(callback.method())) {
             throw new CallbackRejectedException(405, "method: only POST is accepted, got " + Accounts.printable(
                     String.valueOf(callback.method()), 10));
@@ -108,11 +110,13 @@ public class CallbackService {
             case FIRST -> {
             }
         }
+        counts.putAll(stored.changes().metrics());
         LOG.infof("callback account=%s request=%s operation=%s: %s", s.maskedAccount(), s.requestId(), envelope.operationId(),
-                envelope.ok() ? "COMPLETED " + stored.transactions() + " transactions"
+                envelope.ok() ? "COMPLETED " + stored.transactions() + " transactions (" + stored.changes().describe() + ")"
                         : "FAILED " + stored.error().code() + " " + stored.error().type());
         return new Reply(200, envelope.ok()
-                ? "stored " + stored.transactions() + " transactions of operation " + envelope.operationId()
+                ? "stored " + stored.transactions() + " transactions of operation " + envelope.operationId() + " ("
+                        + stored.changes().describe() + ")"
                 : "stored error " + stored.error().code() + " of operation " + envelope.operationId());
     }
 

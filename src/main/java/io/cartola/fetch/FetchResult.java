@@ -10,6 +10,7 @@ import io.cartola.khipu.KhipuGateway;
 import io.cartola.records.AccountRequest;
 import io.cartola.records.Mode;
 import io.cartola.records.OperationRecord.Failure;
+import io.cartola.records.TransactionView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -24,11 +25,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param queued accounts sent to the queue for the workers (scaled out; see cartola.queue.url)
  * @param unauthorised accounts whose own access token Khipu rejected (401), in this run or before, and that wait
  *        for a new one ({@code errorCode} TOKEN_REJECTED)
+ * @param view what the answers stored in this run changed in the views (lines added, changed, removed; partial
+ *        snapshots, which remove nothing), absent when no answer was stored
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FetchResult(Mode mode, int queued, int accepted, int stored, int failed, int skipped, int lost, int refused,
-        int notReached, int unauthorised, List<AccountResult> accounts, Integer unlisted, List<String> problems) {
+        int notReached, int unauthorised, TransactionView.Changes view, List<AccountResult> accounts, Integer unlisted,
+        List<String> problems) {
 
     static final int MAX_LISTED = 1000;
 
@@ -49,9 +53,11 @@ public record FetchResult(Mode mode, int queued, int accepted, int stored, int f
         private int lost;
         private int notReached;
         private int unauthorised;
+        private TransactionView.Changes view;
 
         void add(AccountResult a) {
             total++;
+            view = a.view() == null ? view : a.view().plus(view);
             outcomes[a.outcome().ordinal()]++;
             lost += a.lostOperations() == null ? 0 : a.lostOperations();
             if (a.outcome() == Outcome.SKIPPED && a.retryNotBefore() == null && a.errorCode() == null) {
@@ -68,7 +74,7 @@ public record FetchResult(Mode mode, int queued, int accepted, int stored, int f
         FetchResult result(Mode mode, List<String> problems) {
             return new FetchResult(mode, count(Outcome.QUEUED), count(Outcome.ACCEPTED), count(Outcome.STORED),
                     count(Outcome.FAILED), count(Outcome.SKIPPED), lost, problems.size(), notReached, unauthorised,
-                    List.copyOf(listed), total > MAX_LISTED ? total - MAX_LISTED : null,
+                    view, List.copyOf(listed), total > MAX_LISTED ? total - MAX_LISTED : null,
                     problems.isEmpty() ? null : List.copyOf(problems.size() > MAX_LISTED ? problems.subList(0, MAX_LISTED) : problems));
         }
 
@@ -98,12 +104,19 @@ public record FetchResult(Mode mode, int queued, int accepted, int stored, int f
      *
      * @param mode how it was asked: sync when a lost callback made it fall back, whatever the run's mode
      * @param lostOperations earlier requests found lost (no callback by the deadline) in this run
+     * @param view what a stored answer changed in the account's view
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AccountResult(String account, String requestId, String operationId, Outcome outcome, Mode mode,
             Integer transactions, String errorCode, String errorType, String message, Instant retryNotBefore,
-            Integer lostOperations) {
+            Integer lostOperations, TransactionView.Changes view) {
+
+        AccountResult(String account, String requestId, String operationId, Outcome outcome, Mode mode, Integer transactions,
+                String errorCode, String errorType, String message, Instant retryNotBefore, Integer lostOperations) {
+            this(account, requestId, operationId, outcome, mode, transactions, errorCode, errorType, message, retryNotBefore,
+                    lostOperations, null);
+        }
 
         static AccountResult queued(String account, Mode mode) {
             return new AccountResult(account, null, null, Outcome.QUEUED, mode, null, null, null, null, null, null);
@@ -115,11 +128,13 @@ public record FetchResult(Mode mode, int queued, int accepted, int stored, int f
         }
 
         /** Khipu's answer was stored: with data, or with Khipu's error. */
-        static AccountResult stored(AccountRequest s, String operationId, Integer transactions, Failure error) {
+        static AccountResult stored(AccountRequest s, String operationId, Integer transactions, Failure error,
+                TransactionView.Changes view) {
             return new AccountResult(s.maskedAccount(), s.requestId(), operationId,
                     error == null ? Outcome.STORED : Outcome.FAILED, s.mode(), transactions,
                     error == null ? null : error.code(), error == null ? null : error.type(),
-                    error == null ? null : error.description(), error == null ? null : error.retryNotBefore(), null);
+                    error == null ? null : error.description(), error == null ? null : error.retryNotBefore(), null,
+                    error == null ? view : null);
         }
 
         /** No answer to store: {@code code} says why (HTTP_401, TIMEOUT, STORAGE, ...). */
@@ -146,7 +161,7 @@ public record FetchResult(Mode mode, int queued, int accepted, int stored, int f
 
         AccountResult withLost(int lost) {
             return lost == 0 ? this : new AccountResult(account, requestId, operationId, outcome, mode, transactions,
-                    errorCode, errorType, message, retryNotBefore, lost);
+                    errorCode, errorType, message, retryNotBefore, lost, view);
         }
     }
 }

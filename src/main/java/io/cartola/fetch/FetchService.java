@@ -473,7 +473,8 @@ public class FetchService {
                 : new OperationRecord.Failure(envelope.error() == null ? null : envelope.error().code(),
                         envelope.error() == null ? null : envelope.error().type(),
                         envelope.error() == null ? null : envelope.error().description(), null);
-        return AccountResult.stored(s, envelope.operationId(), envelope.ok() ? envelope.transactions().size() : null, error);
+        return AccountResult.stored(s, envelope.operationId(), envelope.ok() ? envelope.transactions().size() : null, error,
+                stored.changes());
     }
 
     private AccountResult failed(AccountRequest s, String code, String message) {
@@ -531,6 +532,9 @@ public class FetchService {
         values.put("AccountsUnauthorised", result.unauthorised());
         if (result.queued() > 0) {
             values.put("AccountsQueued", result.queued());
+        }
+        if (result.view() != null) {
+            values.putAll(result.view().metrics());
         }
         if (!Double.isNaN(oldestHours)) {
             values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);

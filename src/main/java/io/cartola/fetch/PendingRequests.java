@@ -117,7 +117,7 @@ public class PendingRequests {
                     p.requestId(), e.getMessage());
             return new Settled(p, Kind.ANSWERED, "UNREADABLE_ANSWER", null);
         }
-        OperationLog.Stored stored = log.finish(r, envelope);
+        OperationLog.Stored stored = log.finish(r, raw, envelope);
         if (stored.changed()) {
             LOG.warnf("fetch account=%s request=%s: finished storing an answer a failed attempt left half-way",
                     r.maskedAccount(), p.requestId());

@@ -65,8 +65,13 @@ public class OperationLog {
      *
      * @param changed whether anything was written beyond the raw bytes (view lines, the error's record)
      * @param error Khipu's error, for an answer with {@code Status=ERROR}
+     * @param changes what the answer changed in the day's view
      */
-    public record Stored(Kept kept, boolean changed, int transactions, Failure error) {
+    public record Stored(Kept kept, boolean changed, int transactions, Failure error, TransactionView.Changes changes) {
+        Stored(Kept kept, boolean changed, int transactions, Failure error) {
+            this(kept, changed, transactions, error, TransactionView.Changes.NONE);
+        }
+
         public boolean refused() {
             return kept == Kept.OTHER_OPERATION || kept == Kept.OTHER_BODY;
         }
@@ -85,19 +90,19 @@ public class OperationLog {
             }
             kept = Kept.AGAIN;
         }
-        return derive(s, envelope, httpStatus, kept);
+        return derive(s, raw, envelope, httpStatus, kept);
     }
 
     /** Finishes an answer found stored for {@code s}: the view, or the error's record (nothing is written when they are there). */
-    public Stored finish(AccountRequest s, Envelope envelope) {
-        return derive(s, envelope, null, Kept.AGAIN);
+    public Stored finish(AccountRequest s, byte[] raw, Envelope envelope) {
+        return derive(s, raw, envelope, null, Kept.AGAIN);
     }
 
-    private Stored derive(AccountRequest s, Envelope envelope, Integer httpStatus, Kept kept) {
+    private Stored derive(AccountRequest s, byte[] raw, Envelope envelope, Integer httpStatus, Kept kept) {
         String rawKey = s.rawKey();
         if (envelope.ok()) {
-            boolean changed = view.merge(s, envelope.operationId(), envelope.transactions()).changed();
-            return new Stored(kept, changed || kept == Kept.FIRST, envelope.transactions().size(), null);
+            TransactionView.Changes changes = view.merge(s, raw, envelope).changes();
+            return new Stored(kept, changes.modified() || kept == Kept.FIRST, envelope.transactions().size(), null, changes);
         }
         KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
         OperationRecord record = OperationRecord.of(s, State.FAILED, envelope.operationId(), httpStatus, clock.instant())

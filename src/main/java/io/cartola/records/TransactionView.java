@@ -4,67 +4,86 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.cartola.khipu.model.Envelope;
 import io.cartola.khipu.model.Transaction;
 import io.cartola.storage.ObjectStore;
 import io.cartola.storage.StorageException;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The query-ready view: one JSON object per line per account and day. Every fetch returns the whole
- * day so far, so snapshots overlap: a transaction from a later snapshot replaces the earlier line
- * instead of adding one, and an older snapshot arriving late changes nothing. Each line carries
- * {@code TransactionKey} (its identity, see {@link #identities}), {@code OperationId} and
- * {@code SnapshotTime} (when the snapshot was requested).
+ * The query-ready view: one JSON object per line per account and day, the day as the bank last showed
+ * it (see {@link DayLines} for the rule). Each line is the transaction in Khipu's field names, then
+ * {@code AccountNumber}, {@code TransactionKey} (its identity, {@link TransactionIdentity}),
+ * {@code OperationId} and {@code SnapshotTime} (the latest snapshot showing it), {@code FirstSeenAt} and
+ * {@code RemovedAt} (null while current). Merges are conditional writes: concurrent writers lose nothing.
  */
 @ApplicationScoped
 public class TransactionView {
 
-    static final String OPERATION_ID = "OperationId";
-    static final String SNAPSHOT_TIME = "SnapshotTime";
-    static final String TRANSACTION_KEY = "TransactionKey";
+    /**
+     * What merging one snapshot did: whether the view changed, lines added (or back), changed and newly
+     * removed, whether the snapshot was partial (so removed nothing), and ids repeated within it.
+     */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record Changes(@com.fasterxml.jackson.annotation.JsonIgnore boolean modified, int added, int changed, int removed,
+            boolean partial, int repeatedIds) {
+        public static final Changes NONE = new Changes(false, 0, 0, 0, false, 0);
 
-    /** A line of the view: the transaction's own fields, then its identity and where it came from. */
-    @RegisterForReflection
-    record ViewLine(@JsonUnwrapped Transaction transaction,
-            @JsonProperty(TRANSACTION_KEY) String transactionKey,
-            @JsonProperty(OPERATION_ID) String operationId,
-            @JsonProperty(SNAPSHOT_TIME) String snapshotTime) {
+        /** Two merges' counts together (a run's); partial when either was. */
+        public Changes plus(Changes other) {
+            return other == null ? this : new Changes(modified || other.modified, added + other.added, changed + other.changed,
+                    removed + other.removed, partial || other.partial, repeatedIds + other.repeatedIds);
+        }
+
+        /** The counts as metrics (only those not zero). */
+        public Map<String, Integer> metrics() {
+            Map<String, Integer> m = new LinkedHashMap<>();
+            put(m, "TransactionsAdded", added);
+            put(m, "TransactionsChanged", changed);
+            put(m, "TransactionsRemoved", removed);
+            put(m, "SnapshotsPartial", partial ? 1 : 0);
+            put(m, "TransactionIdsRepeated", repeatedIds);
+            return m;
+        }
+
+        /** For an answer: "added 1, changed 0, removed 2" and what was unusual. */
+        public String describe() {
+            return "added " + added + ", changed " + changed + ", removed " + removed
+                    + (partial ? "; partial snapshot (Khipu said its data is incomplete, or it was empty): nothing removed" : "")
+                    + (repeatedIds > 0 ? "; " + repeatedIds + " repeated TransactionId kept as separate lines" : "");
+        }
+
+        private static void put(Map<String, Integer> m, String name, int value) {
+            if (value != 0) {
+                m.put(name, value);
+            }
+        }
     }
 
-    /** A line as stored, with what the merge needs to know of it. */
-    private record Line(String json, Instant snapshot) {
+    /** Where a snapshot was merged, and what it changed. */
+    public record Merged(String key, Changes changes) {
+        public boolean changed() {
+            return changes.modified();
+        }
     }
 
     private final ObjectMapper mapper;
-    private final ObjectWriter lineWriter;
-    private final ObjectWriter transactionWriter;
-    private final ObjectReader transactionReader;
     private final ObjectStore store;
 
     public TransactionView(ObjectMapper mapper, ObjectStore store) {
@@ -74,147 +93,106 @@ public class TransactionView {
                 .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(SerializationFeature.INDENT_OUTPUT);
-        this.lineWriter = this.mapper.writerFor(ViewLine.class);
-        this.transactionWriter = this.mapper.writerFor(Transaction.class);
-        this.transactionReader = this.mapper.readerFor(Transaction.class)
-                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.store = store;
     }
 
-    /**
-     * The identity of each transaction of one snapshot, in order: {@code id:<TransactionId>} when it
-     * has one; otherwise {@code sha256:<hash of its content>:<n>}, where n counts identical
-     * transactions in the snapshot (1, 2, ...), so two identical purchases stay two, and the same two
-     * in a later snapshot are the same two again. The content is the transaction as the view writes
-     * it (Khipu's fields, exact amounts, ISO date-times), without cartola's own fields.
-     */
-    public List<String> identities(List<Transaction> transactions) {
-        List<String> keys = new ArrayList<>(transactions.size());
-        Map<String, Integer> seen = new HashMap<>();
-        try {
-            for (Transaction t : transactions) {
-                if (t.transactionId() != null) {
-                    keys.add("id:" + t.transactionId());
-                } else {
-                    String hash = sha256(transactionWriter.writeValueAsBytes(t));
-                    keys.add("sha256:" + hash + ":" + seen.merge(hash, 1, Integer::sum));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return keys;
-    }
-
-    /** Where a snapshot was merged, and whether the view changed (false when it held all of it already). */
-    public record Merged(String key, boolean changed) {
-    }
-
-    /** Merges a snapshot's transactions into the day's view. */
-    public Merged merge(AccountRequest snapshot, String operationId, List<Transaction> transactions) {
-        String key = snapshot.viewKey();
-        Instant at = snapshot.requestedAt();
-        Map<String, Line> incoming = new LinkedHashMap<>();
-        List<String> ids = identities(transactions);
-        try {
-            for (int i = 0; i < transactions.size(); i++) {
-                String json = lineWriter.writeValueAsString(new ViewLine(transactions.get(i), ids.get(i), operationId, at.toString()));
-                incoming.put(ids.get(i), new Line(json, at));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        java.util.concurrent.atomic.AtomicBoolean wrote = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Merges an answer with data ({@code raw}, as Khipu sent it, read into {@code envelope}) into its day. */
+    public Merged merge(AccountRequest s, byte[] raw, Envelope envelope) {
+        Prepared snapshot = prepare(s, raw, envelope);
+        String key = s.viewKey();
+        AtomicReference<Changes> result = new AtomicReference<>(Changes.NONE);
         Contention.retry("the view " + key, () -> {
             Optional<ObjectStore.Stored> current = store.read(key);
-            Map<String, Line> lines = current.map(s -> parse(s.bytes())).orElseGet(LinkedHashMap::new);
-            boolean changed = false;
-            for (Map.Entry<String, Line> e : incoming.entrySet()) {
-                Line existing = lines.get(e.getKey());
-                if (existing == null || (!existing.json().equals(e.getValue().json())
-                        && (existing.snapshot() == null || !existing.snapshot().isAfter(at)))) {
-                    lines.put(e.getKey(), e.getValue());
-                    changed = true;
-                }
-            }
-            if (!changed && current.isPresent()) {
+            DayLines day = new DayLines(current.map(c -> parse(c.bytes())).orElseGet(LinkedHashMap::new));
+            Changes changes = day.apply(snapshot.fresh(), snapshot.repeatedIds());
+            result.set(changes);
+            if (!changes.modified() && current.isPresent()) {
                 return true;
             }
-            boolean replaced = store.replace(key, write(lines), "application/x-ndjson", current.map(ObjectStore.Stored::version).orElse(null));
-            wrote.set(replaced);
-            return replaced;
+            return store.replace(key, write(day.lines()), "application/x-ndjson", current.map(ObjectStore.Stored::version).orElse(null));
         });
-        return new Merged(key, wrote.get());
+        return new Merged(key, result.get());
     }
 
-    /**
-     * Reads only the top-level TransactionKey and SnapshotTime of each line; the rest stays text. A
-     * line written before lines carried their key gets it from {@link #identities}, like a new one.
-     */
-    private Map<String, Line> parse(byte[] bytes) {
-        List<Line> read = new ArrayList<>();
-        List<String> keys = new ArrayList<>(); // null where the line has no TransactionKey
-        List<Transaction> unkeyed = new ArrayList<>();
+    /** A snapshot ready to merge: its lines are made anew for each attempt, as merging changes them. */
+    record Prepared(List<String> keys, List<ObjectNode> lines, java.time.Instant at, boolean partial, int repeatedIds) {
+        DayLines.Snapshot fresh() {
+            Map<String, ObjectNode> byKey = new LinkedHashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                byKey.put(keys.get(i), lines.get(i).deepCopy());
+            }
+            return new DayLines.Snapshot(at, partial, byKey);
+        }
+    }
+
+    Prepared prepare(AccountRequest s, byte[] raw, Envelope envelope) {
+        List<Transaction> transactions = envelope.transactions();
+        TransactionIdentity.Keys keys = TransactionIdentity.of(rawTransactions(raw, transactions.size()));
+        String at = s.requestedAt().toString();
+        List<ObjectNode> lines = new ArrayList<>(transactions.size());
+        for (int i = 0; i < transactions.size(); i++) {
+            ObjectNode line = mapper.valueToTree(transactions.get(i));
+            line.put(DayLines.ACCOUNT_NUMBER, s.account());
+            line.put(DayLines.TRANSACTION_KEY, keys.keys().get(i));
+            line.put(DayLines.OPERATION_ID, envelope.operationId());
+            line.put(DayLines.SNAPSHOT_TIME, at);
+            line.put(DayLines.FIRST_SEEN_AT, at);
+            line.putNull(DayLines.REMOVED_AT);
+            lines.add(line);
+        }
+        String info = envelope.additionalInformation();
+        return new Prepared(keys.keys(), lines, s.requestedAt(), info != null && !info.isBlank(), keys.repeatedIds());
+    }
+
+    /** The transactions exactly as Khipu sent them (one object is taken as a list of one, as the reader does). */
+    private List<JsonNode> rawTransactions(byte[] raw, int expected) {
+        JsonNode data;
+        try {
+            data = mapper.readTree(raw).path("Data").path("Transaction");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<JsonNode> list = new ArrayList<>();
+        if (data.isArray()) {
+            data.forEach(list::add);
+        } else if (data.isObject()) {
+            list.add(data);
+        }
+        if (list.size() != expected) {
+            throw new IllegalStateException("the answer's Data.Transaction has " + list.size() + " entries, read " + expected);
+        }
+        return list;
+    }
+
+    Map<String, ObjectNode> parse(byte[] bytes) {
+        List<ObjectNode> read = new ArrayList<>();
         for (String json : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
             if (json.isBlank()) {
                 continue;
             }
-            String id = null;
-            Instant snapshot = null;
-            try (JsonParser p = mapper.createParser(json)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
+            try {
+                JsonNode node = mapper.readTree(json);
+                if (!(node instanceof ObjectNode line)) {
                     throw new StorageException("the view holds a line that is not a JSON object", null);
                 }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (TRANSACTION_KEY.equals(name) && value == JsonToken.VALUE_STRING) {
-                        id = p.getText();
-                    } else if (SNAPSHOT_TIME.equals(name) && value == JsonToken.VALUE_STRING) {
-                        snapshot = parseInstant(p.getText());
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                if (id == null) {
-                    unkeyed.add(transactionReader.readValue(json));
-                }
-                keys.add(id);
-                read.add(new Line(json, snapshot));
+                read.add(line);
             } catch (IOException e) {
                 throw new StorageException("the view holds a line that is not valid JSON", e);
             }
         }
-        Iterator<String> computed = identities(unkeyed).iterator();
-        Map<String, Line> lines = new LinkedHashMap<>();
-        for (int i = 0; i < read.size(); i++) {
-            lines.put(keys.get(i) != null ? keys.get(i) : computed.next(), read.get(i));
-        }
-        return lines;
+        return DayLines.keyed(read);
     }
 
-    private static Instant parseInstant(String text) {
-        try {
-            return Instant.parse(text);
-        } catch (RuntimeException unreadable) {
-            return null;
-        }
-    }
-
-    private static byte[] write(Map<String, Line> lines) {
+    byte[] write(Iterable<ObjectNode> lines) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Line line : lines.values()) {
-            out.writeBytes(line.json().getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
+        try {
+            for (ObjectNode line : lines) {
+                out.writeBytes(mapper.writeValueAsBytes(line));
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

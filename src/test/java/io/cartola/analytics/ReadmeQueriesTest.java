@@ -49,12 +49,12 @@ class ReadmeQueriesTest {
         FileObjectStore files = new FileObjectStore(store);
         TransactionView view = new TransactionView(mapper, files);
         String noId = Envelopes.withoutId("\"3500\"", "Cafe");
-        var transactions = new EnvelopeReader(mapper).read(Envelopes.ok("op-readme",
+        byte[] raw = Envelopes.ok("op-readme",
                 Envelopes.transaction("t-1", "\"1234.50\"", "uno"),
                 Envelopes.transaction("t-2", "9999999999999.99999", "max"),
-                Envelopes.transaction("t-3", "\"0.00001\"", "min"), noId, noId).getBytes(StandardCharsets.UTF_8)).transactions();
+                Envelopes.transaction("t-3", "\"0.00001\"", "min"), noId, noId).getBytes(StandardCharsets.UTF_8);
         view.merge(new AccountRequest("btgpactual.cl", ACCOUNT, "r1", Instant.parse("2026-11-24T15:00:00Z"), DAY, Mode.sync),
-                "op-readme", transactions);
+                raw, new EnvelopeReader(mapper).read(raw));
     }
 
     static String query(String engine) throws Exception {

@@ -53,9 +53,9 @@ class AfterMidnightTest {
 
         assertEquals(200, response.getInt("statusCode"), response.getString("body"));
         S3Objects s3 = new S3Objects();
-        assertTrue(s3.text("raw/btgpactual.cl/account=" + account + "/date=" + yesterday + "/" + token.split("\\.")[0] + ".json").isPresent());
-        assertEquals(2, s3.text("view/btgpactual.cl/account=" + account + "/date=" + yesterday + "/transactions.jsonl")
+        assertTrue(s3.raw(account, yesterday, token.split("\\.")[0]).isPresent());
+        assertEquals(2, s3.view(account, yesterday)
                 .orElseThrow().lines().count());
-        assertTrue(s3.keys("view/btgpactual.cl/account=" + account + "/date=" + today).isEmpty());
+        assertTrue(s3.view(account, today).isEmpty());
     }
 }

@@ -137,7 +137,7 @@ class AccountStateTest {
                 Envelopes.ok("op-lost", tx1, tx2), false));
 
         assertEquals(200, late.status(), late.message());
-        String view = s3.text("view/btgpactual.cl/account=" + account + "/date=" + today() + "/transactions.jsonl").orElseThrow();
+        String view = s3.view(account, today()).orElseThrow();
         assertEquals(2, view.lines().count(), "the late callback merged, nothing doubled");
 
         khipu.accept(account, "op-again");
@@ -189,9 +189,9 @@ class AccountStateTest {
                 callbackUrl.substring(callbackUrl.indexOf("t=") + 2), Envelopes.ok("op-slow", Envelopes.transactions(2, "slow")), false));
 
         assertEquals(200, reply.status(), reply.message());
-        assertEquals("stored 2 transactions of operation op-slow", reply.message());
-        assertTrue(s3.text("raw/btgpactual.cl/account=" + account + "/date=" + today() + "/" + requestId + ".json").isPresent());
-        assertEquals(2, s3.text("view/btgpactual.cl/account=" + account + "/date=" + today() + "/transactions.jsonl")
+        assertEquals("stored 2 transactions of operation op-slow (added 2, changed 0, removed 0)", reply.message());
+        assertTrue(s3.raw(account, today(), requestId).isPresent());
+        assertEquals(2, s3.view(account, today())
                 .orElseThrow().lines().count());
         assertEquals(1, state(account).get("consecutiveFailures").asInt(), "until the next run takes the answer in");
         khipu.accept(account, "op-next");

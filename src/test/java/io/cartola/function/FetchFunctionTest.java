@@ -63,8 +63,7 @@ public class FetchFunctionTest {
 
     /** Khipu's answer as stored for the i-th account of a fetch's answer (under the request's id). */
     JsonNode raw(JsonPath result, int i, String account) throws Exception {
-        return JSON.readTree(s3.text("raw/btgpactual.cl/account=" + account + "/date=" + today() + "/"
-                + result.getString("accounts[" + i + "].requestId") + ".json").orElseThrow());
+        return JSON.readTree(s3.raw(account, today(), result.getString("accounts[" + i + "].requestId")).orElseThrow());
     }
 
     @Test
@@ -85,10 +84,9 @@ public class FetchFunctionTest {
         String second = Lambda.invoke(schedulerInput("sync", account)).asString();
         assertFalse(second.contains(account), "full account in output");
 
-        String prefix = "btgpactual.cl/account=" + account + "/date=" + today() + "/";
         String requestId = result.getString("accounts[0].requestId");
-        assertEquals(envelope, s3.text("raw/" + prefix + requestId + ".json").orElseThrow(), "raw bytes as sent");
-        List<String> lines = s3.text("view/" + prefix + "transactions.jsonl").orElseThrow().lines().toList();
+        assertEquals(envelope, s3.raw(account, today(), requestId).orElseThrow(), "raw bytes as sent");
+        List<String> lines = s3.view(account, today()).orElseThrow().lines().toList();
         assertEquals(2, lines.size());
         JsonNode first = JSON.readTree(lines.get(0));
         assertEquals("tx-1", first.get("TransactionId").asText());
@@ -126,7 +124,7 @@ public class FetchFunctionTest {
         for (int i = 0; i < accounts.size(); i++) {
             assertEquals("op-many-" + i, result.getString("accounts[" + i + "].operationId"));
             assertEquals(i + 1, result.getInt("accounts[" + i + "].transactions"));
-            String view = s3.text("view/btgpactual.cl/account=" + accounts.get(i) + "/date=" + today() + "/transactions.jsonl")
+            String view = s3.view(accounts.get(i), today())
                     .orElseThrow();
             assertEquals(i + 1, view.lines().count());
         }
@@ -192,7 +190,7 @@ public class FetchFunctionTest {
         assertEquals("Banco no disponible", waitRecord.at("/error/description").asText());
         assertTrue(waitRecord.at("/error/retryNotBefore").isTextual());
         assertEquals("op-e2", raw(result, 1, wait).get("OperationId").asText(), "the error answer is kept as sent");
-        assertTrue(s3.keys("view/btgpactual.cl/account=" + wait).isEmpty(), "no view for an error");
+        assertTrue(s3.viewKeys(wait).isEmpty(), "no view for an error");
     }
 
     @Test

@@ -64,7 +64,7 @@ public class WebhookFunctionTest {
     }
 
     Map<String, JsonNode> view(String account, Instant day) throws Exception {
-        String text = s3.text("view/btgpactual.cl/account=" + account + "/date=" + today(day) + "/transactions.jsonl").orElseThrow();
+        String text = s3.view(account, today(day)).orElseThrow();
         return text.lines().map(l -> {
             try {
                 return JSON.readTree(l);
@@ -88,11 +88,13 @@ public class WebhookFunctionTest {
         assertEquals(200, response.getInt("statusCode"));
         assertEquals("application/json", response.getString("headers.content-type"));
         assertTrue(response.getString("body").contains("stored 3 transactions"), response.getString("body"));
-        String prefix = "btgpactual.cl/account=" + account + "/date=" + today(issued) + "/";
-        assertEquals(envelope, s3.text("raw/" + prefix + nonce + ".json").orElseThrow(), "stored under the request's id");
+        assertEquals(envelope, s3.raw(account, today(issued), nonce).orElseThrow(), "stored under the request's id");
         assertEquals(3, view(account, issued).size());
         assertEquals(issued.toEpochMilli(), Instant.parse(view(account, issued).get("c1").get("SnapshotTime").asText()).toEpochMilli());
-        assertEquals(List.of("raw/" + prefix + nonce + ".json", "view/" + prefix + "transactions.jsonl"),
+        assertEquals(List.of("raw/btgpactual.cl/account=" + account + "/date=" + today(issued) + "/"
+                + new io.cartola.records.AccountRequest("btgpactual.cl", account, nonce, Instant.ofEpochMilli(issued.toEpochMilli()),
+                        java.time.LocalDate.parse(today(issued)), io.cartola.records.Mode.async).rawKey().replaceAll(".*/", ""),
+                "view/btgpactual.cl/date=" + today(issued) + "/account=" + account + ".jsonl"),
                 everythingFor(account).stream().filter(k -> !k.startsWith("operations/") || k.contains(nonce)).sorted().toList(),
                 "two writes: the raw answer (which also consumes the token) and the view; the state takes it in at the next run");
     }
@@ -111,7 +113,7 @@ public class WebhookFunctionTest {
         JsonPath response = deliver(JSON.writeValueAsString(event));
 
         assertEquals(200, response.getInt("statusCode"), response.getString("body"));
-        assertEquals("stored 2 transactions of operation op-aws-doc", JSON.readTree(response.getString("body")).get("message").asText());
+        assertEquals("stored 2 transactions of operation op-aws-doc (added 2, changed 0, removed 0)", JSON.readTree(response.getString("body")).get("message").asText());
         assertEquals(2, view(account, Instant.now()).size());
     }
 
@@ -159,14 +161,14 @@ public class WebhookFunctionTest {
         String event = FunctionUrlEvent.post(token(account, Instant.now()), Envelopes.ok("op-dup", Envelopes.transactions(2, "d")));
         deliver(event);
         List<String> before = everythingFor(account);
-        String viewBefore = s3.text("view/btgpactual.cl/account=" + account + "/date=" + today(Instant.now()) + "/transactions.jsonl").orElseThrow();
+        String viewBefore = s3.view(account, today(Instant.now())).orElseThrow();
 
         JsonPath again = deliver(event);
 
         assertEquals(200, again.getInt("statusCode"));
         assertTrue(again.getString("body").contains("duplicate"), again.getString("body"));
         assertEquals(before, everythingFor(account));
-        assertEquals(viewBefore, s3.text("view/btgpactual.cl/account=" + account + "/date=" + today(Instant.now()) + "/transactions.jsonl").orElseThrow());
+        assertEquals(viewBefore, s3.view(account, today(Instant.now())).orElseThrow());
     }
 
     @Test
@@ -206,7 +208,7 @@ public class WebhookFunctionTest {
             assertTrue(response.getString("body").contains(reason.trim()), reason + ": " + response.getString("body"));
         });
         assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty());
-        assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
+        assertTrue(s3.viewKeys(account).isEmpty());
     }
 
     @Test
@@ -221,7 +223,7 @@ public class WebhookFunctionTest {
         assertEquals(409, other.getInt("statusCode"));
         assertTrue(other.getString("body").contains("different body"), other.getString("body"));
         assertTrue(deliver(FunctionUrlEvent.post(token, genuine)).getString("body").contains("duplicate"));
-        assertEquals(2, s3.text("view/btgpactual.cl/account=" + account + "/date=" + today(Instant.now()) + "/transactions.jsonl")
+        assertEquals(2, s3.view(account, today(Instant.now()))
                 .orElseThrow().lines().count());
     }
 
@@ -261,7 +263,7 @@ public class WebhookFunctionTest {
         assertTrue(tooBig.getString("body").contains("limit"));
 
         assertTrue(s3.keys("raw/btgpactual.cl/account=" + account).isEmpty());
-        assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
+        assertTrue(s3.viewKeys(account).isEmpty());
     }
 
     @Test
@@ -277,6 +279,6 @@ public class WebhookFunctionTest {
         assertEquals("FAILED", record.get("state").asText());
         assertEquals("E201", record.at("/error/code").asText());
         assertEquals("WAIT_4_HOURS_BEFORE_RETRY", record.at("/error/type").asText());
-        assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty());
+        assertTrue(s3.viewKeys(account).isEmpty());
     }
 }

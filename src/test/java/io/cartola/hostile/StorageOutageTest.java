@@ -84,7 +84,7 @@ class StorageOutageTest {
         assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + account + "/").size());
         String raw = s3.only("raw/btgpactual.cl/account=" + account + "/");
         assertTrue(raw.contains("\"" + operationId + "\""), raw);
-        List<String> view = s3.keys("view/btgpactual.cl/account=" + account + "/");
+        List<String> view = s3.viewKeys(account);
         assertEquals(1, view.size());
         List<String> lines = s3.text(view.get(0)).orElseThrow().lines().toList();
         assertEquals(4, lines.size());
@@ -130,7 +130,7 @@ class StorageOutageTest {
         assertEquals(503, broken.getInt("statusCode"));
         S3Objects s3 = new S3Objects(StorageOutageTest.s3.endpoint());
         assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + account + "/").size(), "raw first");
-        assertTrue(s3.keys("view/btgpactual.cl/account=" + account).isEmpty(), "the view is not there: answered 503, so Khipu may deliver again");
+        assertTrue(s3.viewKeys(account).isEmpty(), "the view is not there: answered 503, so Khipu may deliver again");
 
         JsonPath again = deliver(event);
 

@@ -89,7 +89,7 @@ class ConcurrentDeliveryIT {
         S3Objects s3 = new S3Objects();
         assertEquals(1, s3.keys("raw/btgpactual.cl/account=" + account + "/").size());
         assertTrue(s3.only("raw/btgpactual.cl/account=" + account + "/").contains("\"op-concurrent\""));
-        List<String> lines = s3.only("view/btgpactual.cl/account=" + account + "/").lines().toList();
+        List<String> lines = s3.onlyView(account).lines().toList();
         assertEquals(6, lines.size());
     }
 
@@ -119,7 +119,7 @@ class ConcurrentDeliveryIT {
             assertEquals(200, response.statusCode(), response.body());
         }
         pool.shutdown();
-        List<String> lines = new S3Objects().only("view/btgpactual.cl/account=" + account + "/").lines().toList();
+        List<String> lines = new S3Objects().onlyView(account).lines().toList();
         assertEquals(SNAPSHOTS * 5, lines.size(), "every acknowledged transaction is in the view");
         assertEquals(SNAPSHOTS * 5, lines.stream().distinct().count());
     }

@@ -78,7 +78,7 @@ class LambdaRoundTripIT {
     }
 
     static List<String> viewLines(String account) {
-        return s3.text("view/btgpactual.cl/account=" + account + "/date=" + day() + "/transactions.jsonl")
+        return s3.view(account, day())
                 .map(t -> t.lines().toList()).orElse(List.of());
     }
 
@@ -104,8 +104,7 @@ class LambdaRoundTripIT {
         List<String> accounts = List.of(A, B);
         for (int i = 0; i < 2; i++) {
             JsonNode entry = answer.get("accounts").get(i);
-            JsonNode raw = JSON.readTree(s3.text("raw/btgpactual.cl/account=" + accounts.get(i) + "/date=" + day() + "/"
-                    + entry.get("requestId").asText() + ".json").orElseThrow());
+            JsonNode raw = JSON.readTree(s3.raw(accounts.get(i), day(), entry.get("requestId").asText()).orElseThrow());
             assertEquals(entry.get("operationId").asText(), raw.get("OperationId").asText(), "the callback, stored under its request");
         }
     }

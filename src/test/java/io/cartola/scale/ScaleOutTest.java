@@ -81,7 +81,7 @@ public class ScaleOutTest {
             String token = URI.create(callbackUrl).getRawQuery().substring("t=".length());
             String body = Envelopes.ok("op-scale-" + account, Envelopes.transaction("s-" + account, "\"1.5\"", "scaled"));
             assertEquals(200, webhook.handle(new CallbackService.Callback("POST", token, body, false)).status());
-            String view = s3.only("view/btgpactual.cl/account=" + account + "/");
+            String view = s3.onlyView(account);
             assertEquals(1, view.lines().count());
         }
     }

@@ -71,6 +71,31 @@ public final class S3Objects {
         return text(keys.get(0)).orElseThrow();
     }
 
+    /** The account's view of the day, if written. */
+    public Optional<String> view(String account, Object day) {
+        return text("view/btgpactual.cl/date=" + day + "/account=" + account + ".jsonl");
+    }
+
+    /** The keys of the account's views, any day. */
+    public List<String> viewKeys(String account) {
+        return keys("view/btgpactual.cl/").stream().filter(k -> k.endsWith("/account=" + account + ".jsonl")).toList();
+    }
+
+    /** The one view of the account, any day. */
+    public String onlyView(String account) {
+        List<String> keys = viewKeys(account);
+        if (keys.size() != 1) {
+            throw new AssertionError("expected one view of the account, found " + keys);
+        }
+        return text(keys.get(0)).orElseThrow();
+    }
+
+    /** The raw answer to a request, whatever time its name starts with. */
+    public Optional<String> raw(String account, Object day, String requestId) {
+        return keys("raw/btgpactual.cl/account=" + account + "/date=" + day + "/").stream()
+                .filter(k -> k.endsWith("-" + requestId + ".json")).findFirst().flatMap(this::text);
+    }
+
     /** Every object's text, to scan for what must never be stored. */
     public java.util.Map<String, String> all() {
         java.util.Map<String, String> all = new java.util.TreeMap<>();
