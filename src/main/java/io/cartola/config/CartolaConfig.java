@@ -179,4 +179,14 @@ public interface CartolaConfig {
          */
         Optional<Duration> timeout();
     }
+
+    Rebuild rebuild();
+
+    interface Rebuild {
+        /**
+         * The rebuild function's timeout (Lambda's, set by the template). A run stops starting new accounts
+         * when less than 1/5 of it, at most 60 s, remains, and answers where to continue.
+         */
+        Optional<Duration> timeout();
+    }
 }

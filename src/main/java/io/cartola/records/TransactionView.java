@@ -114,6 +114,39 @@ public class TransactionView {
         return new Merged(key, result.get());
     }
 
+    /** A stored answer with data, for {@link #rebuild}. */
+    public record Answer(AccountRequest request, byte[] raw, Envelope envelope) {
+    }
+
+    /**
+     * Replaces the view at {@code key} by what the day's answers make of it, merged in request order (so a
+     * rebuild equals a fresh ingest of the same answers). {@code answers} is asked anew at each attempt,
+     * after the view's version is read: an answer stored meanwhile is either listed or makes the write fail
+     * and the attempt start over, so a live callback during a rebuild loses nothing.
+     */
+    public Merged rebuild(String key, java.util.function.Supplier<List<Answer>> answers) {
+        AtomicReference<Changes> result = new AtomicReference<>(Changes.NONE);
+        Contention.retry("the view " + key, () -> {
+            Optional<ObjectStore.Stored> current = store.read(key);
+            List<Answer> ordered = new ArrayList<>(answers.get());
+            ordered.sort(java.util.Comparator.comparing((Answer a) -> a.request().requestedAt())
+                    .thenComparing(a -> a.request().requestId()));
+            DayLines day = new DayLines(new LinkedHashMap<>());
+            Changes changes = Changes.NONE;
+            for (Answer a : ordered) {
+                Prepared snapshot = prepare(a.request(), a.raw(), a.envelope());
+                changes = day.apply(snapshot.fresh(), snapshot.repeatedIds()).plus(changes);
+            }
+            byte[] bytes = write(day.lines());
+            // no answer with data: nothing to make a view of, and an existing one is left as it is
+            boolean same = ordered.isEmpty() || current.map(c -> java.util.Arrays.equals(c.bytes(), bytes)).orElse(false);
+            result.set(new Changes(!same, changes.added(), changes.changed(), changes.removed(), changes.partial(),
+                    changes.repeatedIds()));
+            return same || store.replace(key, bytes, "application/x-ndjson", current.map(ObjectStore.Stored::version).orElse(null));
+        });
+        return new Merged(key, result.get());
+    }
+
     /** A snapshot ready to merge: its lines are made anew for each attempt, as merging changes them. */
     record Prepared(List<String> keys, List<ObjectNode> lines, java.time.Instant at, boolean partial, int repeatedIds) {
         DayLines.Snapshot fresh() {

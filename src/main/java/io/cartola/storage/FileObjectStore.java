@@ -139,6 +139,42 @@ public class FileObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public java.util.List<Listed> list(String prefix) {
+        Path folder = resolveFolder(prefix);
+        if (!Files.isDirectory(folder)) {
+            return java.util.List.of();
+        }
+        try (var files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .map(f -> root.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                    .filter(key -> key.startsWith(prefix)).sorted()
+                    .map(key -> new Listed(key, modified(resolve(key)))).toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new StorageException("could not list " + prefix, e);
+        }
+    }
+
+    @Override
+    public java.util.List<String> folders(String prefix) {
+        return list(prefix).stream().map(l -> l.key().substring(prefix.length())).filter(rest -> rest.indexOf('/') > 0)
+                .map(rest -> rest.substring(0, rest.indexOf('/'))).distinct().toList();
+    }
+
+    /** The folder holding every key that starts with {@code prefix}. */
+    private Path resolveFolder(String prefix) {
+        int slash = prefix.lastIndexOf('/');
+        return slash < 0 ? root : resolve(prefix.substring(0, slash));
+    }
+
+    private static java.time.Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static String version(Path file) throws IOException {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         return a.fileKey() + "/" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) + "/" + a.size();

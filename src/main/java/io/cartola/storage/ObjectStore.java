@@ -25,6 +25,16 @@ public interface ObjectStore {
     /** Streams an object too large to hold whole (an account list); empty if absent. The caller closes it. */
     Optional<java.io.InputStream> open(String key);
 
+    /** The objects whose keys start with {@code prefix}, in key order, with when each was last written. */
+    java.util.List<Listed> list(String prefix);
+
+    /** The distinct names between {@code prefix} and the next {@code /} of the keys under it, in order (S3's common prefixes). */
+    java.util.List<String> folders(String prefix);
+
+    /** A listed object. */
+    record Listed(String key, java.time.Instant lastModified) {
+    }
+
     /** An object's bytes and an opaque version for {@link #replace}. */
     record Stored(byte[] bytes, String version) {
     }

@@ -80,6 +80,28 @@ public class S3ObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public java.util.List<Listed> list(String prefix) {
+        return listing(prefix, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(o -> new Listed(o.key(), o.lastModified())).toList());
+    }
+
+    @Override
+    public java.util.List<String> folders(String prefix) {
+        return listing(prefix, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/")).commonPrefixes()
+                .stream().map(p -> p.prefix().substring(prefix.length(), p.prefix().length() - 1)).toList());
+    }
+
+    private static <T> T listing(String prefix, java.util.function.Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (S3Exception e) {
+            throw new StorageException("S3 refused to list " + prefix + " (HTTP " + e.statusCode() + ")", e);
+        } catch (SdkException e) {
+            throw new StorageException("S3 unreachable listing " + prefix, e);
+        }
+    }
+
     /** A GET: empty when the key does not exist, a StorageException when S3 refuses or cannot be reached. */
     private static <T> Optional<T> get(String key, java.util.function.Supplier<T> request) {
         try {
