@@ -75,6 +75,29 @@ public class WebhookFunctionTest {
     }
 
     @Test
+    void aLaterCallbackWithoutATransactionMarksItRemovedAndSaysSo() throws Exception {
+        String account = Accounts.fresh();
+        Instant first = Instant.now().minusSeconds(120);
+        Instant second = first.plusSeconds(60);
+        deliver(FunctionUrlEvent.post(token(account, first), Envelopes.ok("op-day-1", Envelopes.transactions(3, "d"))));
+        String partial = Envelopes.ok("op-day-p", Envelopes.transactions(1, "d")).replace("\"AdditionalInformation\":null",
+                "\"AdditionalInformation\":\"Data is incomplete\"");
+        JsonPath partialReply = deliver(FunctionUrlEvent.post(token(account, first.plusSeconds(30)), partial));
+        assertTrue(partialReply.getString("body").contains("removed 0; partial snapshot"), partialReply.getString("body"));
+
+        JsonPath reply = deliver(FunctionUrlEvent.post(token(account, second), Envelopes.ok("op-day-2", Envelopes.transactions(2, "d"))));
+
+        assertEquals(200, reply.getInt("statusCode"));
+        assertTrue(reply.getString("body").contains("stored 2 transactions of operation op-day-2 (added 0, changed 0, removed 1)"),
+                reply.getString("body"));
+        Map<String, JsonNode> lines = view(account, first);
+        assertEquals(3, lines.size(), "the line that left the day is kept");
+        assertEquals(Instant.ofEpochMilli(second.toEpochMilli()).toString(), lines.get("d2").get("RemovedAt").asText());
+        assertTrue(lines.get("d0").get("RemovedAt").isNull());
+        assertEquals(account, lines.get("d0").get("AccountNumber").asText());
+    }
+
+    @Test
     void aValidCallbackIsStoredRawInTheViewAndRecorded() throws Exception {
         String account = Accounts.fresh();
         Instant issued = Instant.now().minusSeconds(30);

@@ -52,6 +52,8 @@ public final class DemoKhipu implements AutoCloseable {
     private final List<Runnable> withheld = new ArrayList<>();
     private final Duration callbackDelay;
     private final Duration answerDelay;
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> asked = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean reverseLater;
 
     /** {@code callbackDelay} null: accept asynchronous requests without ever calling back. */
     public DemoKhipu(Duration callbackDelay, Duration answerDelay) {
@@ -72,6 +74,11 @@ public final class DemoKhipu implements AutoCloseable {
     /** The next asynchronous request for {@code account} is accepted, but its callback is held back (a lost callback). */
     public void withholdNextCallback(String account) {
         withholdOnce.add(account);
+    }
+
+    /** From each account's second answer on, the day's last movement is gone, as a reversed transfer is. */
+    public void reverseLastMovementOnLaterAnswers() {
+        reverseLater = true;
     }
 
     /** Delivers the callbacks held back so far, late; returns how many. */
@@ -116,12 +123,16 @@ public final class DemoKhipu implements AutoCloseable {
 
     /** The day's transactions of an account as Khipu would return them. */
     public static String envelope(String operationId, String account, LocalDate day) {
+        return envelope(operationId, account, day, false);
+    }
+
+    static String envelope(String operationId, String account, LocalDate day, boolean reversed) {
         StringBuilder transactions = new StringBuilder();
         String[][] movements = {
                 { "Credit", "1250000", "Remuneracion " + day.getMonth() },
                 { "Debit", "35990.50", "Compra supermercado" },
                 { "Debit", "120000", "Transferencia a tercero" } };
-        for (int i = 0; i < movements.length; i++) {
+        for (int i = 0; i < movements.length - (reversed ? 1 : 0); i++) {
             String id = day.toString().replace("-", "") + "-" + account.substring(Math.max(0, account.length() - 4)) + "-" + (i + 1);
             if (i > 0) {
                 transactions.append(',');
@@ -160,7 +171,8 @@ public final class DemoKhipu implements AutoCloseable {
             return json(400, "{\"message\":\"Invalid parameters\"}");
         }
         String operationId = UUID.randomUUID().toString();
-        String envelope = envelope(operationId, account, LocalDate.now(ZoneId.of("America/Santiago")));
+        int answer = asked.computeIfAbsent(account, a -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        String envelope = envelope(operationId, account, LocalDate.now(ZoneId.of("America/Santiago")), reverseLater && answer > 1);
         if (callbackUrl == null) {
             return json(200, envelope);
         }

@@ -53,6 +53,7 @@ public final class LocalRun {
         DemoKhipu demo = null;
         if (!realKhipu) {
             demo = new DemoKhipu();
+            demo.reverseLastMovementOnLaterAnswers();
             env.put("CARTOLA_KHIPU_URL", demo.baseUrl());
             env.put("CARTOLA_KHIPU_API_KEY", "local-demo-key");
             env.put("CARTOLA_CALLBACK_DEADLINE", LOCAL_DEADLINE.toString());
@@ -151,10 +152,31 @@ public final class LocalRun {
         }
         for (Path file : files) {
             if (file.toString().endsWith(".jsonl")) {
-                List<String> lines = Files.readAllLines(file);
-                say("%n%s: %d transactions, first one:%n  %s", data.relativize(file), lines.size(), lines.get(0));
+                showDay(data, file);
             }
         }
+    }
+
+    /** The account's day as an analyst sums it: the current lines (RemovedAt null), and what left the day. */
+    static void showDay(Path data, Path view) throws IOException {
+        java.math.BigDecimal net = java.math.BigDecimal.ZERO;
+        int current = 0;
+        StringBuilder removed = new StringBuilder();
+        List<String> lines = Files.readAllLines(view);
+        for (String text : lines) {
+            JsonNode line = JSON.readTree(text);
+            java.math.BigDecimal amount = new java.math.BigDecimal(line.at("/Amount/Amount").asText("0"));
+            if (line.path("RemovedAt").isNull()) {
+                current++;
+                net = net.add("Debit".equals(line.path("CreditDebitIndicator").asText()) ? amount.negate() : amount);
+            } else {
+                removed.append(String.format("%n  removed at %s: %s %s %s", line.get("RemovedAt").asText(),
+                        line.path("CreditDebitIndicator").asText(), amount.toPlainString(), line.path("TransactionInformation").asText()));
+            }
+        }
+        say("%n%s: %d lines; the day's current total: %d transactions, net %s CLP%s", data.relativize(view), lines.size(), current,
+                net.toPlainString(), removed.length() == 0 ? "" : "; what left the day:" + removed);
+        say("  first line: %s", lines.get(0));
     }
 
     static FileTime modified(Path p) {
