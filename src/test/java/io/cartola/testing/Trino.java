@@ -94,8 +94,11 @@ public final class Trino {
             Path log = work.resolve("server.log");
             List<String> command = new ArrayList<>(List.of(java.toString(),
                     "-Xmx1G", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Djdk.attach.allowAttachSelf=true",
+                    "-XX:+EnableDynamicAgentLoading",
                     "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                     "-Dnode.environment=test", "-Dnode.id=" + UUID.randomUUID(), "-Dnode.bind-ip=127.0.0.1",
+                    // the address the coordinator gives its own worker (else the machine's, which may not answer)
+                    "-Dnode.internal-address=127.0.0.1",
                     "-Dnode.data-dir=" + Files.createDirectories(work.resolve("data")),
                     "-Dconfig=" + etc.resolve("config.properties"), "-Dlog.levels-file=" + etc.resolve("log.properties"),
                     "-cp", home.resolve("lib") + "/*", "io.trino.server.TrinoServer"));
