@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * A real Trino 476 server (Athena engine v3 is built on Trino) for the tests, one per test JVM, started
- * as a child process on a free port: single node, a Hive catalog {@code hive} with a file metastore and
+ * as a child process on a free port (its folder and log in target/trino-run*): single node, a Hive catalog {@code hive} with a file metastore and
  * a local file system rooted at {@link #files()}, so a table's {@code local:///...} location is a
  * folder under it. The build unpacks the server into {@code target/trino} (pom.xml); it runs on Java 24+,
  * found through the {@code trino.java.home} property (pom.xml) or under /usr/lib/jvm.
@@ -66,7 +66,7 @@ public final class Trino {
                         + " execution trino-server of maven-dependency-plugin; run the tests through ./mvnw)");
             }
             Path java = javaHome().resolve("bin").resolve("java");
-            Path work = Files.createTempDirectory("trino");
+            Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "trino-run");
             Path files = Files.createDirectories(work.resolve("files"));
             Path etc = Files.createDirectories(work.resolve("etc"));
             Path catalogs = Files.createDirectories(etc.resolve("catalog"));
@@ -89,6 +89,8 @@ public final class Trino {
                     "local.location=" + files,
                     // a projected day without a folder is an empty day, as in Athena
                     "hive.ignore-absent-partitions=true",
+                    // projected partitions have no statistics in the metastore (nor in Glue): don't look for them
+                    "hive.table-statistics-enabled=false",
                     ""));
             Files.writeString(etc.resolve("log.properties"), "io.trino=WARN\n");
             Path log = work.resolve("server.log");
