@@ -43,6 +43,21 @@ class ObjectStoreContractTest {
         }
 
         @Test
+        void listGivesTheKeysUnderAPrefixInOrderAndFoldersTheNamesOneLevelDown() {
+            for (String key : List.of("raw/account=2/date=2026-11-25/b.json", "raw/account=1/date=2026-11-24/a.json",
+                    "raw/account=1/date=2026-11-24/c.json", "raw/account=10/date=2026-11-24/x.json", "rawer/z.json")) {
+                assertTrue(store().create(prefix + key, key.getBytes(UTF_8), "application/json"));
+            }
+            assertEquals(List.of(prefix + "raw/account=1/date=2026-11-24/a.json", prefix + "raw/account=1/date=2026-11-24/c.json"),
+                    store().list(prefix + "raw/account=1/").stream().map(ObjectStore.Listed::key).toList());
+            assertEquals(4, store().list(prefix + "raw/").size(), "not rawer/");
+            assertTrue(store().list(prefix + "raw/").stream().allMatch(l -> l.lastModified() != null));
+            assertEquals(List.of("account=1", "account=10", "account=2"), store().folders(prefix + "raw/"));
+            assertEquals(List.of(), store().list(prefix + "nothing/"));
+            assertEquals(List.of(), store().folders(prefix + "nothing/"));
+        }
+
+        @Test
         void readOfAMissingKeyIsEmpty() {
             assertTrue(store().read(prefix + "missing").isEmpty());
         }
