@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -108,7 +109,9 @@ public final class Trino {
             Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
-            for (int i = 0; i < 1200; i++) {
+            // about 15 s on 2 cores; minutes on a machine short of memory, so wait long: a server that dies says so at once
+            long deadline = started + TimeUnit.MINUTES.toNanos(10);
+            while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("Trino exited: " + tail(log));
                 }
@@ -119,7 +122,7 @@ public final class Trino {
                 Thread.sleep(100);
             }
             process.destroy();
-            throw new IllegalStateException("Trino did not start within 120 s: " + tail(log));
+            throw new IllegalStateException("Trino did not start within 10 minutes: " + tail(log));
         } catch (IOException e) {
             throw new IllegalStateException("could not start Trino", e);
         } catch (InterruptedException e) {
