@@ -53,14 +53,17 @@ public final class Benchmarks {
             say("no native executable given (-Dcartola.native=...): native columns are empty");
         }
         Files.createDirectories(WORK);
-        // -Dbench.only=cold,cost,fanout,load,plan,e2e picks some
-        List<String> only = List.of(System.getProperty("bench.only", "cold,cost,fanout,load,plan,e2e").split(","));
+        // -Dbench.only=cold,cost,rebuild,fanout,load,plan,e2e picks some
+        List<String> only = List.of(System.getProperty("bench.only", "cold,cost,rebuild,fanout,load,plan,e2e").split(","));
         try (DemoKhipu khipu = new DemoKhipu(null, Duration.ZERO)) {
             if (only.contains("cold")) {
                 coldStart(starts, jvm, nativeLauncher, khipu);
             }
             if (only.contains("cost")) {
                 CallbackCost.run();
+            }
+            if (only.contains("rebuild")) {
+                RebuildBench.run(Integer.getInteger("bench.rebuild.accounts", 100), Integer.getInteger("bench.rebuild.days", 10), 30);
             }
             if (only.contains("fanout")) {
                 fanOut(nativeLauncher.orElse(jvm), Integer.getInteger("bench.accounts", 1000), Integer.getInteger("bench.concurrency", 8));
