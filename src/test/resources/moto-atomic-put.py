@@ -34,8 +34,11 @@ def put_object(self, *args, **kwargs):
 
 
 def secret_resource(self):
-    secret = self.backend.secrets.get(self._get_param("SecretId") or "")
-    return secret.arn if secret is not None else "*"
+    try:
+        secret = self.backend.secrets.get(self._get_param("SecretId"))
+        return secret.arn if secret is not None else "*"
+    except Exception:  # no SecretId (CreateSecret, ListSecrets) or none such: moto's own answer follows
+        return "*"
 
 
 def s3_request(self):
