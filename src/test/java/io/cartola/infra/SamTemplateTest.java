@@ -169,6 +169,10 @@ class SamTemplateTest {
             String actions = statement.get("Action").toString();
             if (principal.contains(":root")) {
                 assertFalse(java.util.regex.Pattern.compile(use).matcher(actions).find(), "the account may not read tokens: " + actions);
+                // nor give itself use of the key quietly: no grants, and every action named (a wildcard may hide one)
+                assertFalse(actions.contains("kms:CreateGrant") || actions.contains("*"), "the account may not grant use: " + actions);
+                // changing the policy stays possible (else no update could, and KMS refuses a policy locking its creator out)
+                assertTrue(actions.contains("kms:PutKeyPolicy"), actions);
             } else {
                 assertTrue(principal.contains("FetchFunctionRole") || principal.contains("FetchWorkerFunctionRole")
                         || principal.contains("CredentialsFunctionRole"), principal);
@@ -218,6 +222,8 @@ class SamTemplateTest {
         String fetch = resources.at("/FetchFunctionRole/Properties/Policies").toString();
         assertTrue(fetch.contains("sqs:SendMessage") && fetch.contains("WorkQueue"), "the planner may only send");
         assertFalse(fetch.contains("sqs:ReceiveMessage"));
+        String worker = resources.at("/FetchWorkerFunctionRole/Properties/Policies").toString();
+        assertTrue(worker.contains("sqs:ChangeMessageVisibility"), "a backoff: the SQS event's managed policy does not give it");
         assertTrue(resource("WorkDeadLettersAlarm").toString().contains("WorkDeadLetterQueue"));
         assertTrue(resource("WorkQueueBacklogAlarm").toString().contains("ApproximateAgeOfOldestMessage"));
     }
