@@ -144,6 +144,7 @@ class PermissionsIT {
             functions.put("fetch", alone.function("FetchFunction"));
             functions.put("planner", queued.function("FetchFunction"));
             functions.put("worker", queued.function("FetchWorkerFunction"));
+            functions.put("rebuild", queued.function("RebuildFunction"));
             try (IamClient iam = iam(moto.admin())) {
                 functions.forEach((name, function) -> keys.put(name, identity(iam, name, function)));
             }
@@ -308,6 +309,26 @@ class PermissionsIT {
         }
     }
 
+    @Test
+    @Order(4)
+    void theRebuildFunctionRecomputesTheViewsFromRaw() throws Exception {
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("America/Santiago")).toString();
+        String view = "view/btgpactual.cl/date=" + today + "/account=" + B + ".jsonl";
+        String before;
+        try (S3Client s3 = s3(moto.admin())) {
+            before = s3.getObjectAsBytes(b -> b.bucket(RESULTS).key(view)).asString(StandardCharsets.UTF_8);
+            s3.deleteObject(b -> b.bucket(RESULTS).key(view));
+        }
+        // every account with answers (a listing of raw/), then one
+        JsonNode all = invokeJson("rebuild", "{\"from\":\"" + today + "\"}");
+        assertTrue(all.get("written").asInt() >= 1, all.toString());
+        JsonNode one = invokeJson("rebuild", "{\"from\":\"" + today + "\",\"accounts\":[\"" + B + "\"]}");
+        assertEquals(List.of(0, 1), List.of(one.get("written").asInt(), one.get("unchanged").asInt()), one.toString());
+        try (S3Client s3 = s3(moto.admin())) {
+            assertEquals(before, s3.getObjectAsBytes(b -> b.bucket(RESULTS).key(view)).asString(StandardCharsets.UTF_8));
+        }
+    }
+
     /** Receives until {@code count} messages came or {@code wait} passed, as the mapping does. */
     static List<Message> receive(SqsClient sqs, int count, Duration wait) {
         List<Message> got = new ArrayList<>();
@@ -330,7 +351,7 @@ class PermissionsIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void eachFunctionIsDeniedWhatIsNotItsJob() {
         String state = "state/btgpactual.cl/account=" + A + ".json";
         String token = "btgpactual.cl/account=" + A + ".json";
@@ -369,6 +390,20 @@ class PermissionsIT {
             denied("credentials reads Khipu's key", () -> sm.getSecretValue(b -> b.secretId(arns.get("khipu"))));
             denied("credentials queues", () -> sqs.sendMessage(b -> b.queueUrl(workQueue).messageBody("{}")));
         }
+        deniedToRebuild(state, token);
+    }
+
+    static void deniedToRebuild(String state, String token) {
+        // the rebuild: reads answers, writes views; nothing else
+        try (S3Client s3 = s3(keys.get("rebuild")); SecretsManagerClient sm = secrets(keys.get("rebuild"));
+                SqsClient sqs = sqs(keys.get("rebuild"))) {
+            denied("rebuild writes raw", () -> s3.putObject(b -> b.bucket(RESULTS).key("raw/x.json"), RequestBody.fromString("{}")));
+            denied("rebuild reads state", () -> s3.getObject(b -> b.bucket(RESULTS).key(state)));
+            denied("rebuild deletes a view", () -> s3.deleteObject(b -> b.bucket(RESULTS).key("view/x.jsonl")));
+            denied("rebuild reads a token", () -> s3.getObject(b -> b.bucket(TOKENS).key(token)));
+            denied("rebuild reads the signing key", () -> sm.getSecretValue(b -> b.secretId(arns.get("signing"))));
+            denied("rebuild queues", () -> sqs.sendMessage(b -> b.queueUrl(workQueue).messageBody("{}")));
+        }
     }
 
     static void denied(String what, Runnable call) {
@@ -384,7 +419,7 @@ class PermissionsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void nothingWasDeniedInAnswersRecordsOrLogs() throws Exception {
         for (String answer : answers) {
             assertFalse(DENIAL.matcher(answer).find(), answer);
