@@ -469,8 +469,8 @@ public class FetchService {
             LOG.warnf("fetch account=%s request=%s: another answer to this request was stored first; kept that one",
                     s.maskedAccount(), s.requestId());
         }
-        OperationRecord.Failure error = envelope.ok() ? null : stored.error() != null ? stored.error()
-                : new OperationRecord.Failure(envelope.error() == null ? null : envelope.error().code(),
+        OperationRecord.Failure error = envelope.ok() ? null : stored.error() != null && stored.error().code() != null ? stored.error()
+                : new OperationRecord.Failure(io.cartola.khipu.model.KhipuError.codeOf(envelope.error()),
                         envelope.error() == null ? null : envelope.error().type(),
                         envelope.error() == null ? null : envelope.error().description(), null);
         return AccountResult.stored(s, envelope.operationId(), envelope.ok() ? envelope.transactions().size() : null, error);
