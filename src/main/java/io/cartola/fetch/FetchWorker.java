@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,13 +83,13 @@ public class FetchWorker {
      * each asynchronous request is sent while Khipu is being asked (not after its answer, on the batch's
      * critical path), and before the invocation ends.
      */
-    public List<Done> work(List<AccountTask> tasks, DoubleAccumulator oldestHours) {
+    public List<Done> work(List<AccountTask> tasks, RunGauges gauges) {
         if (tasks.isEmpty()) {
             return List.of();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.fetch().concurrency(), tasks.size()));
         try (Looks looks = queue.map(q -> new Looks(q, config.callback().deadline())).orElse(null)) {
-            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, looks, oldestHours))).toList();
+            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, looks, gauges))).toList();
             List<Done> done = new ArrayList<>(tasks.size());
             for (int i = 0; i < futures.size(); i++) {
                 try {
@@ -110,15 +109,15 @@ public class FetchWorker {
         }
     }
 
-    private Done work(AccountTask task, Looks looks, DoubleAccumulator oldestHours) {
+    private Done work(AccountTask task, Looks looks, RunGauges gauges) {
         if (task.recheck() != null) {
-            return look(task, oldestHours);
+            return look(task, gauges);
         }
         // sent once the request is in the account's state: if this worker dies while Khipu is asked, the look still
         // comes at the deadline and finds the request unanswered
         Consumer<AccountRequest> asking = looks == null ? null : s -> looks.add(task.recheckOf(s.requestId()));
         return settle(task, fetch.fetchOne(task.account(), task.mode(), task.force(), task.claimKey(), asking, Instant.MAX,
-                oldestHours));
+                gauges));
     }
 
     /** A failure that may pass frees the run's claim and goes back to the queue; the rest is done. */
@@ -142,7 +141,7 @@ public class FetchWorker {
      * Nothing is written when the callback came (the next run takes it into the state) or when it is not
      * due yet (the look is sent again for the deadline).
      */
-    private Done look(AccountTask task, DoubleAccumulator oldestHours) {
+    private Done look(AccountTask task, RunGauges gauges) {
         String institution = config.khipu().institution();
         AccountState state;
         try {
@@ -165,7 +164,7 @@ public class FetchWorker {
         }
         LOG.infof("fetch-worker account=%s: no callback for request %s by %s; fetching now", Accounts.mask(task.account()),
                 task.recheck(), pending.get().deadline());
-        return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), null, Instant.MAX, oldestHours));
+        return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), null, Instant.MAX, gauges));
     }
 
     static boolean passing(AccountResult r) {
@@ -174,11 +173,11 @@ public class FetchWorker {
     }
 
     /** One batch's counts, in the same metrics as an in-process run, so the same alarms watch both. */
-    public void report(List<Done> done, int invalid, double oldestHours) {
+    public void report(List<Done> done, int invalid, RunGauges gauges) {
         int redelivered = (int) done.stream().filter(Done::redeliver).count();
         List<AccountResult> settled = done.stream().filter(d -> !d.redeliver() && d.result() != null).map(Done::result).toList();
         FetchResult result = FetchResult.of(null, settled, List.of());
-        Map<String, Number> values = FetchService.metrics(result, oldestHours);
+        Map<String, Number> values = FetchService.metrics(result, gauges);
         values.put("AccountsRetrying", redelivered);
         values.put("MessagesInvalid", invalid);
         metrics.emit(values);

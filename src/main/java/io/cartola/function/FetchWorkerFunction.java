@@ -3,7 +3,6 @@ package io.cartola.function;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.DoubleAccumulator;
 
 import jakarta.inject.Inject;
 
@@ -46,8 +45,8 @@ public class FetchWorkerFunction {
             }
         }
         int invalid = failures.size();
-        DoubleAccumulator oldestHours = new DoubleAccumulator(Math::max, 0);
-        List<FetchWorker.Done> done = worker.work(tasks, oldestHours);
+        io.cartola.fetch.RunGauges gauges = new io.cartola.fetch.RunGauges();
+        List<FetchWorker.Done> done = worker.work(tasks, gauges);
         for (int i = 0; i < done.size(); i++) {
             if (done.get(i).redeliver()) {
                 SqsBatch.Message message = valid.get(i);
@@ -55,7 +54,7 @@ public class FetchWorkerFunction {
                 backOff(message);
             }
         }
-        worker.report(done, invalid, oldestHours.get());
+        worker.report(done, invalid, gauges);
         return new SqsBatch.Response(failures);
     }
 
