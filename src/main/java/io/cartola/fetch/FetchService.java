@@ -372,6 +372,14 @@ public class FetchService {
             AtomicReference<Decision> decision = new AtomicReference<>();
             AtomicReference<Mode> mode = new AtomicReference<>(runMode);
             AccountState state = states.update(institution, account, read, current -> {
+                Optional<AccountState.Pending> own = current.pending().stream().filter(p -> p.requestId().equals(requestId)).findFirst();
+                if (own.isPresent()) {
+                    // this attempt's own write (its request id is new): S3 committed it, the answer was lost and the
+                    // SDK's retry got 412; the claim in it is ours, not a duplicate's
+                    decision.set(Decision.ASK);
+                    mode.set(own.get().mode());
+                    return current;
+                }
                 if (claim != null && current.claimed(claim)) {
                     decision.set(Decision.DUPLICATE);
                     return current;
