@@ -1,5 +1,6 @@
 package io.cartola.function;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,15 +34,20 @@ public class FetchWorkerFunction {
         List<SqsBatch.ItemFailure> failures = new ArrayList<>();
         List<SqsBatch.Message> valid = new ArrayList<>();
         List<AccountTask> tasks = new ArrayList<>();
-        List<SqsBatch.Message> messages = event == null || event.records() == null ? List.of() : event.records();
-        for (SqsBatch.Message message : messages) {
+        if (event == null) {
+            throw new io.cartola.fetch.InvalidInputException("event: nothing is not an SQS batch; " + SqsBatch.EXPECTED);
+        }
+        for (SqsBatch.Message message : event.records()) {
             try {
                 tasks.add(AccountTask.parse(message.body()));
                 valid.add(message);
             } catch (InvalidTaskException e) {
-                LOG.errorf("fetch-worker: message %s (delivery %d) is not an account task, left for the dead-letter queue: %s",
+                // it can never succeed: delivered again at once, so it reaches the dead-letter queue within seconds
+                // (the queue's maxReceiveCount deliveries), not after that many visibility timeouts
+                LOG.errorf("fetch-worker: message %s (delivery %d) is not an account task, sent on to the dead-letter queue: %s",
                         message.messageId(), message.receiveCount(), e.getMessage());
                 failures.add(new SqsBatch.ItemFailure(message.messageId()));
+                delay(message, Duration.ZERO);
             }
         }
         int invalid = failures.size();
@@ -60,11 +66,15 @@ public class FetchWorkerFunction {
 
     /** A message put back waits longer with each delivery, instead of coming back at once to a Khipu in trouble. */
     private void backOff(SqsBatch.Message message) {
+        delay(message, FetchWorker.backoff(message.receiveCount()));
+    }
+
+    private void delay(SqsBatch.Message message, Duration delay) {
         if (queue.isEmpty() || message.receiptHandle() == null) {
             return;
         }
         try {
-            queue.get().retryAfter(message.receiptHandle(), FetchWorker.backoff(message.receiveCount()));
+            queue.get().retryAfter(message.receiptHandle(), delay);
         } catch (RuntimeException e) {
             // it then comes back after the queue's visibility timeout: later, not lost
             LOG.warnf("fetch-worker: could not delay message %s (%s)", message.messageId(), e.getClass().getSimpleName());
