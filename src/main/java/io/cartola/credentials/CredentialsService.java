@@ -75,8 +75,9 @@ public class CredentialsService {
                 }).orElseGet(() -> new CredentialsAnswer(masked, action, false, null, null,
                         "no access token of its own; uses the deployment's credential"));
             }
+            // what came is not repeated: a token put in the wrong field would be echoed
             default -> throw new InvalidCredentialsRequestException("action: must be register, revoke or status, got "
-                    + (request.action() == null ? "nothing" : "'" + Accounts.printable(request.action(), 40) + "'"));
+                    + (request.action() == null ? "nothing" : "something else (not repeated here)"));
         }
     }
 

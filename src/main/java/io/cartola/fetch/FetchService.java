@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -120,13 +119,13 @@ public class FetchService {
         Instant startBy = config.fetch().timeout().map(t -> started.plus(t).minus(margin(t))).orElse(Instant.MAX);
 
         List<AccountResult> out = new ArrayList<>(list.accounts().size());
-        DoubleAccumulator oldestHours = new DoubleAccumulator(Math::max, 0);
+        RunGauges gauges = new RunGauges();
         int threads = Math.min(config.fetch().concurrency(), accounts.size());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<AccountResult>> futures = new ArrayList<>(accounts.size());
             for (String account : accounts) {
-                futures.add(pool.submit(() -> fetchOne(account, mode, in.force(), null, null, startBy, oldestHours)));
+                futures.add(pool.submit(() -> fetchOne(account, mode, in.force(), null, null, startBy, gauges)));
             }
             for (int i = 0; i < futures.size(); i++) {
                 out.add(await(futures.get(i), accounts.get(i)));
@@ -143,7 +142,7 @@ public class FetchService {
             LOG.warnf("fetch: %d accounts not reached in this run (cartola.fetch.max-accounts %d, cartola.fetch.timeout %s)",
                     result.notReached(), max, config.fetch().timeout().map(Duration::toString).orElse("none"));
         }
-        emit(result, oldestHours.get());
+        emit(result, gauges);
         return result;
     }
 
@@ -180,7 +179,7 @@ public class FetchService {
         FetchResult result = planner.tally.result(mode, problems);
         LOG.infof("fetch %s (%s) run %s: %d accounts, %d queued, %d not queued, %d refused", mode, in.trigger(), run,
                 result.queued() + result.failed() + result.skipped(), result.queued(), result.failed(), result.refused());
-        emit(result, Double.NaN);
+        emit(result, new RunGauges());
         return result;
     }
 
@@ -349,7 +348,7 @@ public class FetchService {
      * {@code asking}, if given, is told of an asynchronous request once it is recorded, just before Khipu is asked.
      */
     AccountResult fetchOne(String account, Mode runMode, boolean force, String claim, Consumer<AccountRequest> asking,
-            Instant startBy, DoubleAccumulator oldestHours) {
+            Instant startBy, RunGauges gauges) {
         Instant now = clock.instant();
         String masked = Accounts.mask(account);
         if (now.isAfter(startBy)) {
@@ -373,6 +372,14 @@ public class FetchService {
             AtomicReference<Decision> decision = new AtomicReference<>();
             AtomicReference<Mode> mode = new AtomicReference<>(runMode);
             AccountState state = states.update(institution, account, read, current -> {
+                Optional<AccountState.Pending> own = current.pending().stream().filter(p -> p.requestId().equals(requestId)).findFirst();
+                if (own.isPresent()) {
+                    // this attempt's own write (its request id is new): S3 committed it, the answer was lost and the
+                    // SDK's retry got 412; the claim in it is ours, not a duplicate's
+                    decision.set(Decision.ASK);
+                    mode.set(own.get().mode());
+                    return current;
+                }
                 if (claim != null && current.claimed(claim)) {
                     decision.set(Decision.DUPLICATE);
                     return current;
@@ -392,7 +399,7 @@ public class FetchService {
                 st = st.withPending(new AccountState.Pending(requestId, requestedAt, requestedAt.plus(answerWithin), mode.get(), false));
                 return claim == null ? st : st.withClaim(new AccountState.Claim(claim, now));
             });
-            oldestHours.accumulate(state.dataAge(now).toSeconds() / 3600.0);
+            gauges.seen(state, now);
             Integer lostOrNull = lost == 0 ? null : lost;
             switch (decision.get()) {
                 case DUPLICATE -> {
@@ -469,8 +476,8 @@ public class FetchService {
             LOG.warnf("fetch account=%s request=%s: another answer to this request was stored first; kept that one",
                     s.maskedAccount(), s.requestId());
         }
-        OperationRecord.Failure error = envelope.ok() ? null : stored.error() != null ? stored.error()
-                : new OperationRecord.Failure(envelope.error() == null ? null : envelope.error().code(),
+        OperationRecord.Failure error = envelope.ok() ? null : stored.error() != null && stored.error().code() != null ? stored.error()
+                : new OperationRecord.Failure(io.cartola.khipu.model.KhipuError.codeOf(envelope.error()),
                         envelope.error() == null ? null : envelope.error().type(),
                         envelope.error() == null ? null : envelope.error().description(), null);
         return AccountResult.stored(s, envelope.operationId(), envelope.ok() ? envelope.transactions().size() : null, error,
@@ -513,13 +520,13 @@ public class FetchService {
         }
     }
 
-    /** The run's counts, and how old the oldest data among the accounts asked was when the run began. */
-    private void emit(FetchResult result, double oldestHours) {
-        metrics.emit(metrics(result, oldestHours));
+    /** The run's counts, and what it saw of its accounts' states. */
+    private void emit(FetchResult result, RunGauges gauges) {
+        metrics.emit(metrics(result, gauges));
     }
 
     /** A run's counts as metrics, the same for an in-process run, a planning run and a worker's batch. */
-    static Map<String, Number> metrics(FetchResult result, double oldestHours) {
+    static Map<String, Number> metrics(FetchResult result, RunGauges gauges) {
         Map<String, Number> values = new LinkedHashMap<>();
         values.put("AccountsRequested", result.accepted() + result.stored() + result.failed() + result.skipped());
         values.put("AccountsAccepted", result.accepted());
@@ -536,9 +543,7 @@ public class FetchService {
         if (result.view() != null) {
             values.putAll(result.view().metrics());
         }
-        if (!Double.isNaN(oldestHours)) {
-            values.put("OldestDataAgeHours", Math.round(oldestHours * 100) / 100.0);
-        }
+        values.putAll(gauges.metrics());
         return values;
     }
 

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,13 +83,13 @@ public class FetchWorker {
      * each asynchronous request is sent while Khipu is being asked (not after its answer, on the batch's
      * critical path), and before the invocation ends.
      */
-    public List<Done> work(List<AccountTask> tasks, DoubleAccumulator oldestHours) {
+    public List<Done> work(List<AccountTask> tasks, RunGauges gauges) {
         if (tasks.isEmpty()) {
             return List.of();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.fetch().concurrency(), tasks.size()));
         try (Looks looks = queue.map(q -> new Looks(q, config.callback().deadline())).orElse(null)) {
-            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, looks, oldestHours))).toList();
+            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, looks, gauges))).toList();
             List<Done> done = new ArrayList<>(tasks.size());
             for (int i = 0; i < futures.size(); i++) {
                 try {
@@ -110,15 +109,15 @@ public class FetchWorker {
         }
     }
 
-    private Done work(AccountTask task, Looks looks, DoubleAccumulator oldestHours) {
+    private Done work(AccountTask task, Looks looks, RunGauges gauges) {
         if (task.recheck() != null) {
-            return look(task, oldestHours);
+            return look(task, gauges);
         }
         // sent once the request is in the account's state: if this worker dies while Khipu is asked, the look still
         // comes at the deadline and finds the request unanswered
         Consumer<AccountRequest> asking = looks == null ? null : s -> looks.add(task.recheckOf(s.requestId()));
         return settle(task, fetch.fetchOne(task.account(), task.mode(), task.force(), task.claimKey(), asking, Instant.MAX,
-                oldestHours));
+                gauges));
     }
 
     /** A failure that may pass frees the run's claim and goes back to the queue; the rest is done. */
@@ -142,7 +141,7 @@ public class FetchWorker {
      * Nothing is written when the callback came (the next run takes it into the state) or when it is not
      * due yet (the look is sent again for the deadline).
      */
-    private Done look(AccountTask task, DoubleAccumulator oldestHours) {
+    private Done look(AccountTask task, RunGauges gauges) {
         String institution = config.khipu().institution();
         AccountState state;
         try {
@@ -154,18 +153,32 @@ public class FetchWorker {
                     "storage failed: " + e.getMessage()), true);
         }
         Optional<AccountState.Pending> pending = state.pending().stream()
-                .filter(p -> p.requestId().equals(task.recheck()) && !p.lost()).findFirst();
+                .filter(p -> p.requestId().equals(task.recheck())).findFirst();
         if (pending.isEmpty() || pendingRequests.answered(state, pending.get())) {
             return new Done(null, false);
         }
-        Duration left = Duration.between(clock.instant(), pending.get().deadline());
-        if (!left.isNegative()) {
-            Looks.sendOne(queue.orElseThrow(), task, left);
-            return new Done(null, false);
+        if (pending.get().lost()) {
+            // recorded lost already: by this look, whose synchronous ask failed and was put back (ask again), or by a
+            // run that has asked since (nothing to do)
+            if (askedSince(state, pending.get())) {
+                return new Done(null, false);
+            }
+        } else {
+            Duration left = Duration.between(clock.instant(), pending.get().deadline());
+            if (!left.isNegative()) {
+                Looks.sendOne(queue.orElseThrow(), task, left);
+                return new Done(null, false);
+            }
         }
         LOG.infof("fetch-worker account=%s: no callback for request %s by %s; fetching now", Accounts.mask(task.account()),
                 task.recheck(), pending.get().deadline());
-        return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), null, Instant.MAX, oldestHours));
+        return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), null, Instant.MAX, gauges));
+    }
+
+    /** Whether the account was asked again, or had data stored, after {@code lost} was requested. */
+    private static boolean askedSince(AccountState state, AccountState.Pending lost) {
+        return (state.lastStoredAt() != null && state.lastStoredAt().isAfter(lost.requestedAt()))
+                || state.pending().stream().anyMatch(p -> p.requestedAt().isAfter(lost.requestedAt()));
     }
 
     static boolean passing(AccountResult r) {
@@ -173,16 +186,23 @@ public class FetchWorker {
                 || (r.errorCode() != null && r.errorCode().startsWith("HTTP_5")) || "RETRY_IMMEDIATELY".equals(r.errorType()));
     }
 
-    /** One batch's counts, in the same metrics as an in-process run, so the same alarms watch both. */
-    public void report(List<Done> done, int invalid, double oldestHours) {
+    /**
+     * One batch's counts, in the same metrics as an in-process run, so the same alarms watch both; returns them. A
+     * request found lost counts even when the account's ask is put back (the redelivery does not find it again).
+     */
+    public Map<String, Number> report(List<Done> done, int invalid, RunGauges gauges) {
         int redelivered = (int) done.stream().filter(Done::redeliver).count();
         List<AccountResult> settled = done.stream().filter(d -> !d.redeliver() && d.result() != null).map(Done::result).toList();
         FetchResult result = FetchResult.of(null, settled, List.of());
-        Map<String, Number> values = FetchService.metrics(result, oldestHours);
+        Map<String, Number> values = FetchService.metrics(result, gauges);
+        int lostPutBack = done.stream().filter(d -> d.redeliver() && d.result() != null && d.result().lostOperations() != null)
+                .mapToInt(d -> d.result().lostOperations()).sum();
+        values.put("AccountsLost", result.lost() + lostPutBack);
         values.put("AccountsRetrying", redelivered);
         values.put("MessagesInvalid", invalid);
         metrics.emit(values);
         LOG.infof("fetch-worker: %d messages, %d accepted, %d stored, %d failed, %d skipped, %d put back, %d invalid",
                 done.size() + invalid, result.accepted(), result.stored(), result.failed(), result.skipped(), redelivered, invalid);
+        return values;
     }
 }

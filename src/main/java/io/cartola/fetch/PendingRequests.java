@@ -14,10 +14,12 @@ import io.cartola.config.CartolaConfig;
 import io.cartola.khipu.EnvelopeReader;
 import io.cartola.khipu.InvalidEnvelopeException;
 import io.cartola.khipu.model.Envelope;
+import io.cartola.khipu.model.KhipuError;
 import io.cartola.records.AccountRequest;
 import io.cartola.records.AccountState;
 import io.cartola.records.AccountState.Pending;
 import io.cartola.records.OperationLog;
+import io.cartola.records.OperationRecord;
 
 /**
  * Settles an account's pending requests from what is stored for them, before a run decides anything: the
@@ -122,7 +124,12 @@ public class PendingRequests {
             LOG.warnf("fetch account=%s request=%s: finished storing an answer a failed attempt left half-way",
                     r.maskedAccount(), p.requestId());
         }
-        return new Settled(p, Kind.ANSWERED, stored.error() == null ? null : stored.error().code(),
-                stored.error() == null ? null : stored.error().retryNotBefore());
+        if (envelope.ok()) {
+            return new Settled(p, Kind.ANSWERED, null, null);
+        }
+        // an error's record written by an earlier version may hold no code: a failure all the same
+        OperationRecord.Failure error = stored.error();
+        return new Settled(p, Kind.ANSWERED, error == null || error.code() == null ? KhipuError.NO_CODE : error.code(),
+                error == null ? null : error.retryNotBefore());
     }
 }

@@ -1,9 +1,9 @@
 package io.cartola.function;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.DoubleAccumulator;
 
 import jakarta.inject.Inject;
 
@@ -34,20 +34,25 @@ public class FetchWorkerFunction {
         List<SqsBatch.ItemFailure> failures = new ArrayList<>();
         List<SqsBatch.Message> valid = new ArrayList<>();
         List<AccountTask> tasks = new ArrayList<>();
-        List<SqsBatch.Message> messages = event == null || event.records() == null ? List.of() : event.records();
-        for (SqsBatch.Message message : messages) {
+        if (event == null) {
+            throw new io.cartola.fetch.InvalidInputException("event: nothing is not an SQS batch; " + SqsBatch.EXPECTED);
+        }
+        for (SqsBatch.Message message : event.records()) {
             try {
                 tasks.add(AccountTask.parse(message.body()));
                 valid.add(message);
             } catch (InvalidTaskException e) {
-                LOG.errorf("fetch-worker: message %s (delivery %d) is not an account task, left for the dead-letter queue: %s",
+                // it can never succeed: delivered again at once, so it reaches the dead-letter queue within seconds
+                // (the queue's maxReceiveCount deliveries), not after that many visibility timeouts
+                LOG.errorf("fetch-worker: message %s (delivery %d) is not an account task, sent on to the dead-letter queue: %s",
                         message.messageId(), message.receiveCount(), e.getMessage());
                 failures.add(new SqsBatch.ItemFailure(message.messageId()));
+                delay(message, Duration.ZERO);
             }
         }
         int invalid = failures.size();
-        DoubleAccumulator oldestHours = new DoubleAccumulator(Math::max, 0);
-        List<FetchWorker.Done> done = worker.work(tasks, oldestHours);
+        io.cartola.fetch.RunGauges gauges = new io.cartola.fetch.RunGauges();
+        List<FetchWorker.Done> done = worker.work(tasks, gauges);
         for (int i = 0; i < done.size(); i++) {
             if (done.get(i).redeliver()) {
                 SqsBatch.Message message = valid.get(i);
@@ -55,17 +60,21 @@ public class FetchWorkerFunction {
                 backOff(message);
             }
         }
-        worker.report(done, invalid, oldestHours.get());
+        worker.report(done, invalid, gauges);
         return new SqsBatch.Response(failures);
     }
 
     /** A message put back waits longer with each delivery, instead of coming back at once to a Khipu in trouble. */
     private void backOff(SqsBatch.Message message) {
+        delay(message, FetchWorker.backoff(message.receiveCount()));
+    }
+
+    private void delay(SqsBatch.Message message, Duration delay) {
         if (queue.isEmpty() || message.receiptHandle() == null) {
             return;
         }
         try {
-            queue.get().retryAfter(message.receiptHandle(), FetchWorker.backoff(message.receiveCount()));
+            queue.get().retryAfter(message.receiptHandle(), delay);
         } catch (RuntimeException e) {
             // it then comes back after the queue's visibility timeout: later, not lost
             LOG.warnf("fetch-worker: could not delay message %s (%s)", message.messageId(), e.getClass().getSimpleName());

@@ -1,10 +1,19 @@
 package io.cartola.function;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+
+import io.cartola.fetch.InvalidInputException;
+import io.cartola.records.Accounts;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -18,9 +27,76 @@ public final class SqsBatch {
     private SqsBatch() {
     }
 
+    static final String EXPECTED = "fetch-worker takes the SQS batch its event source mapping sends "
+            + "({\"Records\": [{\"messageId\": ..., \"eventSource\": \"aws:sqs\", \"body\": ...}]}); invoke fetch to fetch accounts";
+
     @RegisterForReflection
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Event(@JsonProperty("Records") List<Message> records) {
+    @JsonDeserialize(using = Reader.class)
+    public record Event(List<Message> records) {
+    }
+
+    /**
+     * Refuses whatever is not an SQS batch, naming what came: a Scheduled Event or {@code {}} would otherwise read
+     * as an empty batch, and a record without {@code messageId} could not be named in a batch item failure.
+     */
+    @RegisterForReflection
+    public static class Reader extends StdDeserializer<Event> {
+
+        public Reader() {
+            super(Event.class);
+        }
+
+        @Override
+        public Event deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode event = ctxt.readTree(p);
+            JsonNode records = event == null ? null : event.get("Records");
+            if (records == null || !records.isArray()) {
+                throw new InvalidInputException("event: " + describe(event) + " is not an SQS batch; " + EXPECTED);
+            }
+            List<Message> messages = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                JsonNode r = records.get(i);
+                String source = r.path("eventSource").asText(r.path("EventSource").asText(""));
+                if (!"aws:sqs".equals(source)) {
+                    throw new InvalidInputException("Records[" + i + "].eventSource: expected \"aws:sqs\", got "
+                            + (source.isEmpty() ? "nothing" : "\"" + Accounts.printable(source, 40) + "\"") + "; " + EXPECTED);
+                }
+                if (!r.path("messageId").isTextual() || r.path("messageId").asText().isBlank()) {
+                    throw new InvalidInputException("Records[" + i + "].messageId: required (Lambda names the messages to "
+                            + "deliver again by it); " + EXPECTED);
+                }
+                messages.add(ctxt.readTreeAsValue(r, Message.class));
+            }
+            return new Event(messages);
+        }
+
+        /** What came instead of an SQS batch, in words (never its content: it may hold anything). */
+        static String describe(JsonNode event) {
+            if (event == null || event.isNull()) {
+                return "nothing";
+            }
+            if (!event.isObject()) {
+                return "a JSON " + event.getNodeType().name().toLowerCase();
+            }
+            if (event.has("detail-type")) {
+                return "an EventBridge event (\"" + Accounts.printable(event.path("detail-type").asText(), 60) + "\" from \""
+                        + Accounts.printable(event.path("source").asText(), 60) + "\")";
+            }
+            JsonNode first = event.path("Records").path(0);
+            if (first.isObject()) {
+                return "a batch of records from " + Accounts.printable(first.path("eventSource").asText(first.path("EventSource").asText("?")), 40);
+            }
+            if (event.has("httpMethod") || event.has("routeKey") || event.has("requestContext")) {
+                return "an HTTP request (API Gateway or a Function URL)";
+            }
+            if (event.isEmpty()) {
+                return "an empty object {}";
+            }
+            List<String> names = new ArrayList<>();
+            event.fieldNames().forEachRemaining(n -> names.add("\"" + Accounts.printable(n, 30) + "\""));
+            return "an object with " + String.join(", ", names.subList(0, Math.min(5, names.size())))
+                    + (names.size() > 5 ? " and " + (names.size() - 5) + " more fields" : "");
+        }
     }
 
     @RegisterForReflection

@@ -16,7 +16,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *
  * @param pending requests whose answer has not been taken into this state yet (see {@link Pending})
  * @param retryNotBefore Khipu answered {@code WAIT_4_HOURS_BEFORE_RETRY}: no request before this
- * @param syncUntilCallback a callback was lost: ask synchronously until a callback arrives again
+ * @param syncUntilCallback a callback was lost: ask synchronously until a callback arrives again, or the lost
+ *        request expires (see {@link #withoutPending})
  * @param lastStoredAt when a result with data was last stored
  * @param firstSeenAt when cartola first asked for this account (the age of its data when it has none)
  * @param consecutiveFailures failed requests since the last stored result
@@ -140,10 +141,16 @@ public record AccountState(
                 consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt, claim);
     }
 
-    /** Drops the given requests from the pending ones (given up on while still awaited: see {@link #givenUp}). */
+    /**
+     * Drops the given requests from the pending ones (given up on while still awaited: see {@link #givenUp}). The
+     * account stays on synchronous requests only while a lost asynchronous request is kept: once the last one is
+     * dropped (answered, or expired because its callback could no longer be accepted), asynchronous requests are
+     * tried again. If callbacks still do not come, that costs one more lost request a day, recorded and counted.
+     */
     public AccountState withoutPending(Set<String> requestIds) {
         List<Pending> list = pending.stream().filter(p -> !requestIds.contains(p.requestId())).toList();
-        return new AccountState(institution, account, list, retryNotBefore, syncUntilCallback,
+        boolean sync = syncUntilCallback && list.stream().anyMatch(p -> p.lost() && p.mode() == Mode.async);
+        return new AccountState(institution, account, list, retryNotBefore, sync,
                 lastStoredAt, firstSeenAt, consecutiveFailures, lastError, lastFailedAt, tokenRejectedAt, claim);
     }
 

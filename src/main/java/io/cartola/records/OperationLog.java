@@ -107,7 +107,7 @@ public class OperationLog {
         KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
         OperationRecord record = OperationRecord.of(s, State.FAILED, envelope.operationId(), httpStatus, clock.instant())
                 .with(new Result(null, envelope.additionalInformation(), rawKey, null), null);
-        record = record.with(record.result(), new Failure(error.code(), error.type(), error.description(),
+        record = record.with(record.result(), new Failure(KhipuError.codeOf(error), error.type(), error.description(),
                 retryNotBefore(record.recordedAt(), error)));
         String key = s.operationKey(Stage.RESULT);
         if (create(key, record)) {

@@ -77,4 +77,14 @@ class CallbackTokenTest {
         assertNotEquals(parts[2], other.split("\\.")[2], "the same account looks different in each request's token");
         assertEquals("000011887755", tokens.verify(other).account());
     }
+
+    @Test
+    void theReadmeGivesTheLongestToken() throws Exception {
+        // a 20-character account (the longest), a request time with 13 digits of milliseconds (until the year 2286)
+        String longest = tokens.issue(tokens.newRequestId(), "9".repeat(io.cartola.records.Accounts.MAX_LENGTH),
+                java.time.Instant.ofEpochMilli(9_999_999_999_999L));
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).replaceAll("\\s+", " ");
+        org.junit.jupiter.api.Assertions.assertTrue(readme.contains("(at most " + longest.length() + " characters"),
+                "README says the token's longest length, " + longest.length());
+    }
 }

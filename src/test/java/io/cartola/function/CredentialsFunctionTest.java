@@ -84,7 +84,12 @@ public class CredentialsFunctionTest {
         refused.put(request("register", "", token), "account: account number required");
         refused.put(request("register", "../../etc", token), "account: only letters, digits and '-'");
         refused.put(request("register", "0".repeat(21), token), "account: at most 20 characters");
-        refused.put(request("renew", account, token), "action: must be register, revoke or status, got 'renew'");
+        refused.put(request("renew", account, token), "action: must be register, revoke or status, got something else");
+        refused.put(request(token, account, null), "action: must be register, revoke or status, got something else");
+        refused.put("{\"action\":\"register\",\"account\":\"" + account + "\",\"accessToken\":" + token + "}",
+                "body: not valid JSON at line 1");
+        refused.put("{\"action\":\"register\",\"account\":\"" + account + "\",\"accessToken\":\"" + token,
+                "body: not valid JSON");
         refused.put("{\"account\":\"" + account + "\"}", "action: must be register, revoke or status, got nothing");
         refused.put(request("register", account, null), "accessToken: required for register");
         refused.put(request("register", account, "Bearer " + token), "without the 'Bearer ' prefix");

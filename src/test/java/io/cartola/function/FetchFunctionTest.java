@@ -194,6 +194,39 @@ public class FetchFunctionTest {
     }
 
     @Test
+    void anErrorWithoutACodeIsAFailureNotData() throws Exception {
+        String noCode = "{\"OperationId\":\"op-nc\",\"Status\":\"ERROR\",\"Data\":null,"
+                + "\"Error\":{\"Type\":\"WAIT_4_HOURS_BEFORE_RETRY\",\"Description\":\"wait\"}}";
+        String sync = Accounts.fresh();
+        String async = Accounts.fresh();
+        khipu.answer(sync, noCode);
+        khipu.accept(async, "op-nc-async");
+
+        JsonPath first = fetch(schedulerInput("sync", sync));
+        assertEquals("FAILED", first.getString("accounts[0].outcome"));
+        assertEquals("NO_CODE", first.getString("accounts[0].errorCode"));
+        assertEquals("NO_CODE", record(first, 0).at("/error/code").asText());
+        JsonPath accepted = fetch(schedulerInput("async", async));
+        // the callback's answer, stored as the webhook stores it: the exact bytes under the request's id
+        S3Objects.client().putObject(b -> b.bucket(io.cartola.testing.MotoServer.BUCKET).key("raw/btgpactual.cl/account=" + async + "/date="
+                + today() + "/" + accepted.getString("accounts[0].requestId") + ".json"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString(noCode.replace("op-nc", "op-nc-async")));
+
+        // the next run takes both answers in as failures: Khipu's wait holds, nothing counts as stored data
+        JsonPath next = fetch(schedulerInput("sync", sync, async));
+        assertEquals(List.of("SKIPPED", "SKIPPED"), next.getList("accounts.outcome"));
+        for (String account : List.of(sync, async)) {
+            JsonNode state = JSON.readTree(s3.text("state/btgpactual.cl/account=" + account + ".json").orElseThrow());
+            assertTrue(state.path("retryNotBefore").isTextual(), state.toString());
+            assertEquals(1, state.path("consecutiveFailures").asInt(), state.toString());
+            assertEquals("NO_CODE", state.path("lastError").asText(), state.toString());
+            assertTrue(state.path("lastStoredAt").isMissingNode(), state.toString());
+        }
+        assertEquals(1, khipu.requests(sync).size());
+        assertEquals(1, khipu.requests(async).size());
+    }
+
+    @Test
     void retryImmediatelyIsRetriedUntilKhipuAnswers() throws Exception {
         String account = Accounts.fresh();
         khipu.stub(request(account, false).inScenario(account).whenScenarioStateIs(Scenario.STARTED)

@@ -277,6 +277,17 @@ class SamTemplateTest {
         }
         assertTrue(resource("FetchFunctionEventInvokeConfig").at("/DestinationConfig/OnFailure/Destination").toString()
                 .contains("FetchDeadLetterQueue"));
+        // Lambda's own retries of a throttled invocation: not the default six hours, so no day-end run starts past midnight
+        int maxAge = resource("FetchFunctionEventInvokeConfig").path("MaximumEventAgeInSeconds").asInt(21600);
+        assertTrue(maxAge <= 900, "MaximumEventAgeInSeconds " + maxAge);
+    }
+
+    @Test
+    void theNotRunningAlarmWaitsAsLongAsTheSchedulesGapAllows() {
+        JsonNode alarm = resource("FetchNotRunningAlarm");
+        assertEquals("{\"Ref\":\"FetchNotRunningHours\"}", alarm.get("EvaluationPeriods").toString());
+        assertEquals("{\"Ref\":\"FetchNotRunningHours\"}", alarm.get("DatapointsToAlarm").toString());
+        assertEquals(3600, alarm.get("Period").asInt());
     }
 
     @Test

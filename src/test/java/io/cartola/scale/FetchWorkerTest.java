@@ -98,4 +98,36 @@ public class FetchWorkerTest {
         assertEquals(List.of("msg-0", "msg-1", "msg-2", "msg-3", "msg-4"), failures(SqsEvents.of(bodies)));
         assertEquals(1, khipu.requests(ok).size());
     }
+
+    @Test
+    void whatIsNotAnSqsBatchIsRefusedNamingWhatCame() {
+        java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(io.cartola.testing.Events.load(io.cartola.testing.Events.RULE_SCHEDULED), "an EventBridge event (\"Scheduled Event\" from \"aws.events\")");
+        refused.put(io.cartola.testing.Events.load(io.cartola.testing.Events.SCHEDULER_SCHEDULED), "an EventBridge event (\"Scheduled Event\" from \"aws.scheduler\")");
+        refused.put(io.cartola.testing.Events.load(io.cartola.testing.Events.S3_PUT), "Records[0].eventSource: expected \"aws:sqs\", got \"aws:s3\"");
+        refused.put(io.cartola.testing.Events.load(io.cartola.testing.Events.SNS), "Records[0].eventSource: expected \"aws:sqs\", got \"aws:sns\"");
+        refused.put(io.cartola.testing.Events.load(io.cartola.testing.Events.API_GATEWAY_HTTP), "an HTTP request");
+        refused.put("{}", "an empty object {}");
+        refused.put(SqsEvents.of(List.of("{}")).replace("\"messageId\"", "\"messageID\""), "Records[0].messageId: required");
+        refused.forEach((event, named) -> Lambda.invoke(event).then().statusCode(500)
+                .body("errorMessage", org.hamcrest.Matchers.containsString(named))
+                .body("errorMessage", org.hamcrest.Matchers.containsString("fetch-worker takes the SQS batch")));
+    }
+
+    @Test
+    void aPoisonMessageIsDeliveredAgainAtOnceOnItsWayToTheDeadLetterQueue() throws Exception {
+        try (software.amazon.awssdk.services.sqs.SqsClient sqs = io.cartola.testing.ElasticMq.get().client()) {
+            sqs.sendMessage(b -> b.queueUrl(io.cartola.testing.QueueProfile.url()).messageBody("not a task"));
+            List<software.amazon.awssdk.services.sqs.model.Message> first = RecheckTest.receive(sqs, 2);
+            assertEquals(1, first.size());
+            assertEquals(List.of(first.get(0).messageId()), failures(SqsEvents.ofReceived(first)));
+            long put = System.nanoTime();
+            // the queue's visibility timeout is 5 s here: it comes back well before
+            List<software.amazon.awssdk.services.sqs.model.Message> again = RecheckTest.receive(sqs, 2);
+            assertEquals(1, again.size(), "delivered again at once");
+            assertTrue(System.nanoTime() - put < 3_000_000_000L);
+            assertEquals("2", again.get(0).attributes().get(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+            sqs.deleteMessage(b -> b.queueUrl(io.cartola.testing.QueueProfile.url()).receiptHandle(again.get(0).receiptHandle()));
+        }
+    }
 }
