@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Keys as paths under a directory: the local default. Each object is written to a temporary file
  * first and then linked (create) or atomically moved (replace) into place, so readers see it whole
- * or not at all. A replace always puts a new file in place, so a version is the file's identity
- * (inode, modification time, size). {@code replace} holds a lock on a hidden lock file beside the
- * object, so it is atomic across threads and processes (several local function instances). Files
+ * or not at all. A version is a digest of the content (see {@link #version}). {@code replace} holds
+ * a lock on a hidden lock file beside the object, so it is atomic across threads and processes (several local function instances). Files
  * are not fsync'ed: this store is for local runs, where atomicity matters and power loss does not.
  */
 public class FileObjectStore implements ObjectStore {
@@ -101,14 +99,9 @@ public class FileObjectStore implements ObjectStore {
     public Optional<Stored> read(String key) {
         Path target = resolve(key);
         try {
-            while (true) {
-                String before = version(target);
-                byte[] bytes = Files.readAllBytes(target);
-                // a replace between the two looks gives another file: read again
-                if (before.equals(version(target))) {
-                    return Optional.of(new Stored(bytes, before));
-                }
-            }
+            // a replace moves a whole new file in place: the bytes read are one version, never a mix
+            byte[] bytes = Files.readAllBytes(target);
+            return Optional.of(new Stored(bytes, version(bytes)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -175,9 +168,18 @@ public class FileObjectStore implements ObjectStore {
         }
     }
 
-    private static String version(Path file) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        return a.fileKey() + "/" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) + "/" + a.size();
+    /**
+     * The version is a digest of the content, as S3's ETag of a single PUT is: a file's inode, time and
+     * size can all repeat when a replace follows another quickly (a freed inode is reused), content cannot
+     * differ under one digest. Two writes of the same bytes share a version, as in S3; a merge computed
+     * from those bytes is then still right.
+     */
+    private static String version(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Path resolve(String key) {
