@@ -175,9 +175,17 @@ public interface CartolaConfig {
 
         /**
          * The function's timeout (Lambda's, set by the template). A run stops starting new accounts
-         * when less than 3/5 of it, at most 180 s, remains, and reports the rest as skipped.
+         * when less than 3/5 of it, at most {@link #accountBudget()}, remains, and reports the rest as
+         * skipped (fetch) or puts them back on the queue (fetch-worker).
          */
         Optional<Duration> timeout();
+
+        /**
+         * The longest one account may take: Khipu's retries (2 minutes at most), the last attempt's
+         * timeouts, storage. Change it only with those settings.
+         */
+        @WithDefault("PT180S")
+        Duration accountBudget();
     }
 
     Rebuild rebuild();

@@ -42,6 +42,14 @@ public class ConfigCheck {
                 problems.add("cartola.fetch.concurrency must be at least 1");
             }
         }
+        // an account started at the last moment (3/5 of the timeout left) must still finish within it
+        java.time.Duration least = config.fetch().accountBudget().multipliedBy(5).dividedBy(3);
+        if (export.equals("fetch-worker") && config.fetch().timeout().filter(t -> t.compareTo(least) < 0).isPresent()) {
+            problems.add("cartola.fetch.timeout (the template's WorkerTimeout) must be at least " + least.toSeconds()
+                    + " s for fetch-worker: one account may take " + config.fetch().accountBudget().toSeconds()
+                    + " s (cartola.fetch.account-budget: Khipu's retries and timeouts), and accounts start only while 3/5 of"
+                    + " the timeout remains");
+        }
         if (fetch || webhook) {
             Optional<String> secret = config.callback().secret();
             if (secret.isEmpty()) {

@@ -116,7 +116,7 @@ public class FetchService {
         }
         int max = config.fetch().maxAccounts();
         List<String> accounts = list.accounts().size() > max ? list.accounts().subList(0, max) : list.accounts();
-        Instant startBy = config.fetch().timeout().map(t -> started.plus(t).minus(margin(t))).orElse(Instant.MAX);
+        Instant startBy = startBy(started);
 
         List<AccountResult> out = new ArrayList<>(list.accounts().size());
         RunGauges gauges = new RunGauges();
@@ -329,9 +329,13 @@ public class FetchService {
         return new AccountList(List.copyOf(new java.util.LinkedHashSet<>(accounts)), List.of());
     }
 
-    private static Duration margin(Duration timeout) {
-        Duration share = timeout.multipliedBy(3).dividedBy(5);
-        return share.compareTo(MAX_MARGIN) < 0 ? share : MAX_MARGIN;
+    /** The last moment an account may be started in an invocation started at {@code started} (cartola.fetch.timeout). */
+    Instant startBy(Instant started) {
+        Duration budget = config.fetch().accountBudget();
+        return config.fetch().timeout().map(t -> {
+            Duration share = t.multipliedBy(3).dividedBy(5);
+            return started.plus(t).minus(share.compareTo(budget) < 0 ? share : budget);
+        }).orElse(Instant.MAX);
     }
 
     /** What the state said to do with an account in this run. */

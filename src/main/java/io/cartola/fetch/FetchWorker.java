@@ -87,9 +87,12 @@ public class FetchWorker {
         if (tasks.isEmpty()) {
             return List.of();
         }
+        // Lambda's own deadline is not given to a Funqy function: the configured timeout (WorkerTimeout) stands in.
+        // An account not started in time goes back to the queue instead of being cut off by the timeout
+        Instant startBy = fetch.startBy(clock.instant());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.fetch().concurrency(), tasks.size()));
         try (Looks looks = queue.map(q -> new Looks(q, config.callback().deadline())).orElse(null)) {
-            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, looks, gauges))).toList();
+            List<Future<Done>> futures = tasks.stream().map(t -> pool.submit(() -> work(t, looks, gauges, startBy))).toList();
             List<Done> done = new ArrayList<>(tasks.size());
             for (int i = 0; i < futures.size(); i++) {
                 try {
@@ -109,7 +112,13 @@ public class FetchWorker {
         }
     }
 
-    private Done work(AccountTask task, Looks looks, RunGauges gauges) {
+    private Done work(AccountTask task, Looks looks, RunGauges gauges, Instant startBy) {
+        if (clock.instant().isAfter(startBy)) {
+            LOG.warnf("fetch-worker account=%s: not started, the invocation is near its timeout (cartola.fetch.timeout); put back",
+                    Accounts.mask(task.account()));
+            return new Done(AccountResult.failed(Accounts.mask(task.account()), null, task.mode(), NOT_STARTED,
+                    "not started: the invocation was near its timeout; delivered again"), true);
+        }
         if (task.recheck() != null) {
             return look(task, gauges);
         }
@@ -119,6 +128,8 @@ public class FetchWorker {
         return settle(task, fetch.fetchOne(task.account(), task.mode(), task.force(), task.claimKey(), asking, Instant.MAX,
                 gauges));
     }
+
+    static final String NOT_STARTED = "NOT_STARTED";
 
     /** A failure that may pass frees the run's claim and goes back to the queue; the rest is done. */
     private Done settle(AccountTask task, AccountResult result) {
