@@ -291,6 +291,38 @@ class DayRecordsTest {
         assertEquals(d.updatedAt(), record(account, DAY).updatedAt(), "closed once: a later snapshot that changes nothing writes nothing");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "file", "s3" })
+    void concurrentLostRequestsAndSnapshotsOfOneDayAreAllKept(String kind) throws Exception {
+        on(kind);
+        String account = account();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            AccountRequest r = new AccountRequest(INSTITUTION, account, "lost-" + i, at(DAY, "10:00").plusSeconds(i), DAY, Mode.async);
+            done.add(pool.submit(() -> {
+                start.await();
+                return log.lost(r);
+            }));
+        }
+        for (String t : List.of("11:00", "12:00", "13:00", "14:00")) {
+            done.add(pool.submit(() -> {
+                start.await();
+                return snapshot(account, DAY, t, A, B);
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        DayRecord d = record(account, DAY);
+        assertEquals(12, d.lost().size(), "no lost request overwritten by another writer: " + d.lost());
+        assertTrue(d.snapshots() >= 1);
+        assertEquals("balanced", d.reconciliation());
+    }
+
     @Test
     void lostAndFailedRequestsAreListedOnTheirDay() {
         on("file");
