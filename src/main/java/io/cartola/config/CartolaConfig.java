@@ -197,4 +197,15 @@ public interface CartolaConfig {
          */
         Optional<Duration> timeout();
     }
+
+    Days days();
+
+    interface Days {
+        /**
+         * A snapshot requested at or after this time of day (in {@code cartola.zone}) closes its day: the
+         * day-end run's (23:45 by default) does, and so does any run this late.
+         */
+        @WithDefault("23:00")
+        java.time.LocalTime closedAfter();
+    }
 }

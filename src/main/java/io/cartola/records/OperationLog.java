@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cartola.days.DayRecords;
 import io.cartola.records.OperationRecord.Failure;
 import io.cartola.records.OperationRecord.Result;
 import io.cartola.records.OperationRecord.Stage;
@@ -41,11 +42,20 @@ public class OperationLog {
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public OperationLog(ObjectStore store, TransactionView view, ObjectMapper mapper, Clock clock) {
+    private final DayRecords days;
+
+    @jakarta.inject.Inject
+    public OperationLog(ObjectStore store, TransactionView view, ObjectMapper mapper, Clock clock, DayRecords days) {
         this.store = store;
         this.view = view;
         this.mapper = mapper;
         this.clock = clock;
+        this.days = days;
+    }
+
+    /** Without day records (benchmarks, view-only tests). */
+    public OperationLog(ObjectStore store, TransactionView view, ObjectMapper mapper, Clock clock) {
+        this(store, view, mapper, clock, null);
     }
 
     /** How an answer compared with what was stored for its request before. */
@@ -102,6 +112,10 @@ public class OperationLog {
         String rawKey = s.rawKey();
         if (envelope.ok()) {
             TransactionView.Changes changes = view.merge(s, raw, envelope).changes();
+            if (days != null) {
+                DayRecords.Outcome day = days.snapshot(s);
+                changes = changes.withDay(day.balanceGaps(), day.daysUnclosed(), day.gap());
+            }
             return new Stored(kept, changes.modified() || kept == Kept.FIRST, envelope.transactions().size(), null, changes);
         }
         KhipuError error = envelope.error() == null ? new KhipuError(null, null, null) : envelope.error();
@@ -110,6 +124,9 @@ public class OperationLog {
         record = record.with(record.result(), new Failure(KhipuError.codeOf(error), error.type(), error.description(),
                 retryNotBefore(record.recordedAt(), error)));
         String key = s.operationKey(Stage.RESULT);
+        if (days != null) {
+            days.request(s, false);
+        }
         if (create(key, record)) {
             return new Stored(kept, true, 0, record.error());
         }
@@ -145,6 +162,9 @@ public class OperationLog {
     public OperationRecord failed(AccountRequest s, String code, String description, Integer httpStatus) {
         OperationRecord record = OperationRecord.of(s, State.FAILED, null, httpStatus, clock.instant())
                 .with(null, new Failure(code, null, description, null));
+        if (days != null) {
+            days.request(s, false);
+        }
         create(s.operationKey(Stage.RESULT), record);
         return record;
     }
@@ -155,6 +175,9 @@ public class OperationLog {
                 .with(null, new Failure("CALLBACK_LOST", null, s.mode() == io.cartola.records.Mode.async
                         ? "no callback by the deadline; the account is fetched synchronously"
                         : "no answer stored by the deadline (the fetch stopped half-way); the account is fetched again", null));
+        if (days != null) {
+            days.request(s, true);
+        }
         return create(s.operationKey(Stage.LOST), record);
     }
 

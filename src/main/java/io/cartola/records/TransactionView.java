@@ -42,13 +42,29 @@ public class TransactionView {
      */
     @io.quarkus.runtime.annotations.RegisterForReflection
     public record Changes(@com.fasterxml.jackson.annotation.JsonIgnore boolean modified, int added, int changed, int removed,
-            boolean partial, int repeatedIds) {
+            boolean partial, int repeatedIds,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT) int balanceGaps,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT) int daysUnclosed,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String gap) {
         public static final Changes NONE = new Changes(false, 0, 0, 0, false, 0);
 
-        /** Two merges' counts together (a run's); partial when either was. */
+        public Changes(boolean modified, int added, int changed, int removed, boolean partial, int repeatedIds) {
+            this(modified, added, changed, removed, partial, repeatedIds, 0, 0, null);
+        }
+
+        /**
+         * With what the day's reconciliation found: gaps newly recorded, a previous day found not closed, and the
+         * day's gap described (amounts and TransactionKeys, no account number).
+         */
+        public Changes withDay(int newGaps, int unclosed, String dayGap) {
+            return new Changes(modified, added, changed, removed, partial, repeatedIds, newGaps, unclosed, dayGap);
+        }
+
+        /** Two merges' counts together (a run's); partial when either was. A gap's description stays with its account. */
         public Changes plus(Changes other) {
             return other == null ? this : new Changes(modified || other.modified, added + other.added, changed + other.changed,
-                    removed + other.removed, partial || other.partial, repeatedIds + other.repeatedIds);
+                    removed + other.removed, partial || other.partial, repeatedIds + other.repeatedIds,
+                    balanceGaps + other.balanceGaps, daysUnclosed + other.daysUnclosed, null);
         }
 
         /** The counts as metrics (only those not zero). */
@@ -59,6 +75,8 @@ public class TransactionView {
             put(m, "TransactionsRemoved", removed);
             put(m, "SnapshotsPartial", partial ? 1 : 0);
             put(m, "TransactionIdsRepeated", repeatedIds);
+            put(m, "BalanceGaps", balanceGaps);
+            put(m, "DaysUnclosed", daysUnclosed);
             return m;
         }
 
@@ -66,7 +84,8 @@ public class TransactionView {
         public String describe() {
             return "added " + added + ", changed " + changed + ", removed " + removed
                     + (partial ? "; partial snapshot (Khipu said its data is incomplete, or it was empty): nothing removed" : "")
-                    + (repeatedIds > 0 ? "; " + repeatedIds + " repeated TransactionId kept as separate lines" : "");
+                    + (repeatedIds > 0 ? "; " + repeatedIds + " repeated TransactionId kept as separate lines" : "")
+                    + (gap != null ? "; the day does not reconcile with the bank's balances: " + gap : "");
         }
 
         private static void put(Map<String, Integer> m, String name, int value) {
@@ -112,6 +131,11 @@ public class TransactionView {
             return store.replace(key, write(day.lines()), "application/x-ndjson", current.map(ObjectStore.Stored::version).orElse(null));
         });
         return new Merged(key, result.get());
+    }
+
+    /** The lines of the view at {@code key}, in stored order (none when there is no view). */
+    public List<ObjectNode> lines(String key) {
+        return store.read(key).map(c -> List.copyOf(parse(c.bytes()).values())).orElse(List.of());
     }
 
     /** A stored answer with data, for {@link #rebuild}. */

@@ -138,13 +138,20 @@ public class FileObjectStore implements ObjectStore {
         if (!Files.isDirectory(folder)) {
             return java.util.List.of();
         }
-        try (var files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
-                    .map(f -> root.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
-                    .filter(key -> key.startsWith(prefix)).sorted()
-                    .map(key -> new Listed(key, modified(resolve(key)))).toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new StorageException("could not list " + prefix, e);
+        for (int attempt = 1;; attempt++) {
+            try (var files = Files.walk(folder)) {
+                return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                        .map(f -> root.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                        .filter(key -> key.startsWith(prefix)).sorted()
+                        .map(key -> new Listed(key, modified(resolve(key)))).toList();
+            } catch (java.io.UncheckedIOException e) {
+                // a writer's temporary file renamed away while the walk passed it: list again
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+                    throw new StorageException("could not list " + prefix, e);
+                }
+            } catch (IOException e) {
+                throw new StorageException("could not list " + prefix, e);
+            }
         }
     }
 

@@ -112,6 +112,26 @@ public class FetchFunctionTest {
     }
 
     @Test
+    void aSyncAnswerWhoseBalancesDoNotAddUpIsAGapInTheAnswerAndTheDaysRecord() throws Exception {
+        String account = Accounts.fresh();
+        String a = Envelopes.booked("a", "Credit", "1000", today() + "T00:01:00-03:00", "11000");
+        String c = Envelopes.booked("c", "Debit", "300", today() + "T00:03:00-03:00", "5700");
+        khipu.answer(account, Envelopes.ok("op-gap-sync", a, c));
+
+        JsonPath result = fetch(schedulerInput("sync", account));
+
+        assertEquals("STORED", result.getString("accounts[0].outcome"));
+        assertEquals(1, result.getInt("accounts[0].view.balanceGaps"));
+        assertEquals("balance gap -5000 between id:a and id:c", result.getString("accounts[0].view.gap"));
+        assertEquals(1, result.getInt("view.balanceGaps"), "the run's count");
+        assertEquals("****" + account.substring(8), result.getString("accounts[0].account"), "masked");
+        JsonNode day = JSON.readTree(s3.text("days/btgpactual.cl/date=" + today() + "/account=" + account + ".json").orElseThrow());
+        assertEquals("gap", day.get("reconciliation").asText());
+        assertEquals("-5000", day.get("gapAmount").asText());
+        assertEquals(List.of("10000", "5700"), List.of(day.get("openingBalance").asText(), day.get("closingBalance").asText()));
+    }
+
+    @Test
     void syncFetchOfSeveralAccountsStoresEachAndKeepsOrder() {
         List<String> accounts = List.of(Accounts.fresh(), Accounts.fresh(), Accounts.fresh());
         for (int i = 0; i < accounts.size(); i++) {

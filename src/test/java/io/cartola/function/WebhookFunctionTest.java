@@ -118,8 +118,35 @@ public class WebhookFunctionTest {
                 + new io.cartola.records.AccountRequest("btgpactual.cl", account, nonce, Instant.ofEpochMilli(issued.toEpochMilli()),
                         java.time.LocalDate.parse(today(issued)), io.cartola.records.Mode.async).rawKey().replaceAll(".*/", ""),
                 "view/btgpactual.cl/date=" + today(issued) + "/account=" + account + ".jsonl"),
-                everythingFor(account).stream().filter(k -> !k.startsWith("operations/") || k.contains(nonce)).sorted().toList(),
-                "two writes: the raw answer (which also consumes the token) and the view; the state takes it in at the next run");
+                everythingFor(account).stream().filter(k -> !k.startsWith("operations/") || k.contains(nonce))
+                        .filter(k -> !k.startsWith("days/")).sorted().toList(),
+                "the raw answer (which also consumes the token) and the view; the state takes it in at the next run");
+        assertEquals(List.of("days/btgpactual.cl/date=" + today(issued) + "/account=" + account + ".json"),
+                s3.keys("days/").stream().filter(k -> k.contains(account)).toList(), "and the day's record, at its first snapshot");
+    }
+
+    @Test
+    void aCallbackWhoseBalancesDoNotAddUpSaysSoAndRecordsTheGap() throws Exception {
+        String account = Accounts.fresh();
+        Instant issued = Instant.now().minusSeconds(30);
+        String day = today(issued);
+        String a = Envelopes.booked("a", "Credit", "1000", day + "T00:01:00-03:00", "11000");
+        // a debit of 5000 was booked between a and c, and this answer lacks it
+        String c = Envelopes.booked("c", "Debit", "300", day + "T00:03:00-03:00", "5700");
+
+        JsonPath reply = deliver(FunctionUrlEvent.post(token(account, issued), Envelopes.ok("op-gap-1", a, c)));
+
+        assertEquals(200, reply.getInt("statusCode"));
+        assertTrue(reply.getString("body").contains("the day does not reconcile with the bank's balances: balance gap -5000 "
+                + "between id:a and id:c"), reply.getString("body"));
+        assertFalse(reply.getString("body").contains(account), "no account number in the answer");
+        JsonNode record = JSON.readTree(s3.text("days/btgpactual.cl/date=" + day + "/account=" + account + ".json").orElseThrow());
+        assertEquals("gap", record.get("reconciliation").asText());
+        assertEquals("-5000", record.get("gapAmount").asText());
+        assertEquals("id:a", record.at("/gaps/0/after").asText());
+        assertEquals("id:c", record.at("/gaps/0/before").asText());
+        assertEquals(account, record.get("account").asText());
+        assertEquals(1, record.get("snapshots").asInt());
     }
 
     @Test

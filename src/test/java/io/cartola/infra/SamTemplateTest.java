@@ -138,6 +138,22 @@ class SamTemplateTest {
     }
 
     @Test
+    void theDaysTableIsProjectedByDateOnlySoAQueryOverAllAccountsRuns() {
+        JsonNode table = resource("DaysTable").get("TableInput");
+        assertEquals("days", table.get("Name").asText());
+        assertEquals(1, table.get("PartitionKeys").size());
+        assertEquals("date", table.at("/PartitionKeys/0/Name").asText());
+        assertFalse(table.get("Parameters").toString().contains("injected"), "no account partition to name in every query");
+        assertTrue(table.at("/Parameters/storage.location.template").toString().contains("/days/btgpactual.cl/date=${!date}/"));
+        assertEquals("org.apache.hive.hcatalog.data.JsonSerDe", table.at("/StorageDescriptor/SerdeInfo/SerializationLibrary").asText());
+        String columns = table.at("/StorageDescriptor/Columns").toString();
+        for (String column : List.of("account", "closed", "reconciliation", "gapamount", "gaps", "overnightgapamount", "lost", "failed")) {
+            assertTrue(columns.contains("\"" + column + "\""), column);
+        }
+        assertTrue(resources.at("/FetchWorkerFunctionRole/Properties/Policies").toString().contains("/days/*"));
+    }
+
+    @Test
     void eachFunctionReadsOnlyItsSecretsAndWritesOnlyItsPrefixes() {
         String webhook = resources.at("/WebhookFunctionRole/Properties/Policies").toString();
         assertTrue(webhook.contains("CallbackSigningKey"));
@@ -146,6 +162,7 @@ class SamTemplateTest {
         assertTrue(fetch.contains("KhipuCredentials") && fetch.contains("CallbackSigningKey"));
         for (String role : List.of(webhook, fetch)) {
             assertTrue(role.contains("/raw/*") && role.contains("/view/*") && role.contains("/operations/*"));
+            assertTrue(role.contains("/days/*"), "the day records are written where the view is merged");
             assertFalse(role.contains("s3:DeleteObject"));
         }
         assertTrue(fetch.contains("/state/*"));
@@ -323,6 +340,12 @@ class SamTemplateTest {
         assertTrue(resource("AccountsFailedOrLostAlarm").toString().contains("AccountsNotReached"));
         assertTrue(resource("AccountsFailedOrLostAlarm").toString().contains("AccountsRefused"));
         assertTrue(resource("StaleDataAlarm").toString().contains("OldestDataAgeHours"));
+        for (String alarm : List.of("BalanceGapAlarm", "DaysUnclosedAlarm")) {
+            JsonNode a = resource(alarm);
+            assertEquals(alarm.replace("Alarm", "").replace("BalanceGap", "BalanceGaps"), a.get("MetricName").asText());
+            String description = a.get("AlarmDescription").asText();
+            assertTrue(description.contains("cannot be fetched again") && description.contains("raw/"), description);
+        }
         assertEquals("breaching", resource("FetchNotRunningAlarm").get("TreatMissingData").asText());
         for (Map.Entry<String, JsonNode> e : resources.properties()) {
             if (e.getValue().get("Type").asText().equals("AWS::CloudWatch::Alarm")) {

@@ -135,7 +135,7 @@ class EnvelopeReaderTest {
     @Test
     void aFieldGivenTwiceIsRejectedNamingIt() {
         String twice = Envelopes.ok("op", Envelopes.transaction("a", "1", "x"))
-                .replace("\"Type\":\"InterimBooked\"", "\"Type\":\"InterimBooked\",\"CreditDebitIndicator\":\"Debit\"");
+                .replace("\"Type\":\"InterimAvailable\"", "\"Type\":\"InterimAvailable\",\"CreditDebitIndicator\":\"Debit\"");
         String message = assertThrows(InvalidEnvelopeException.class, () -> reader.read(twice.getBytes(StandardCharsets.UTF_8))).getMessage();
         assertTrue(message.contains("Duplicate field 'CreditDebitIndicator'") && message.contains("Balance"), message);
     }

@@ -54,6 +54,7 @@ public final class DemoKhipu implements AutoCloseable {
     private final Duration answerDelay;
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> asked = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean reverseLater;
+    private final java.util.Set<String> gapIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** {@code callbackDelay} null: accept asynchronous requests without ever calling back. */
     public DemoKhipu(Duration callbackDelay, Duration answerDelay) {
@@ -79,6 +80,14 @@ public final class DemoKhipu implements AutoCloseable {
     /** From each account's second answer on, the day's last movement is gone, as a reversed transfer is. */
     public void reverseLastMovementOnLaterAnswers() {
         reverseLater = true;
+    }
+
+    /**
+     * The bank books a debit for {@code account} that its answers never list (a commission of 15000 between the
+     * first and the second movement): the running balances show it, so cartola finds a gap of -15000.
+     */
+    public void leaveGapIn(String account) {
+        gapIn.add(account);
     }
 
     /** Delivers the callbacks held back so far, late; returns how many. */
@@ -127,7 +136,13 @@ public final class DemoKhipu implements AutoCloseable {
     }
 
     static String envelope(String operationId, String account, LocalDate day, boolean reversed) {
+        return envelope(operationId, account, day, reversed, false);
+    }
+
+    /** Each movement carries the bank's running balance after it (InterimBooked), from an opening of 2,000,000. */
+    static String envelope(String operationId, String account, LocalDate day, boolean reversed, boolean gap) {
         StringBuilder transactions = new StringBuilder();
+        java.math.BigDecimal balance = new java.math.BigDecimal("2000000");
         String[][] movements = {
                 { "Credit", "1250000", "Remuneracion " + day.getMonth() },
                 { "Debit", "35990.50", "Compra supermercado" },
@@ -137,13 +152,17 @@ public final class DemoKhipu implements AutoCloseable {
             if (i > 0) {
                 transactions.append(',');
             }
+            java.math.BigDecimal amount = new java.math.BigDecimal(movements[i][1]);
+            balance = balance.add("Debit".equals(movements[i][0]) ? amount.negate() : amount)
+                    .subtract(gap && i == 1 ? new java.math.BigDecimal("15000") : java.math.BigDecimal.ZERO);
             transactions.append("""
                     {"AccountId":"%s","Amount":{"Amount":"%s","Currency":"CLP"},"CreditDebitIndicator":"%s",\
+                    "Balance":{"CreditDebitIndicator":"Credit","Type":"InterimBooked","Amount":{"Amount":"%s","Currency":"CLP"}},\
                     "BookingDateTime":"%sT09:%02d:00-0300","ValueDateTime":"%sT09:%02d:00-0300",\
                     "BankTransactionCode":{"Code":"TEF","SubCode":null},"Status":"Booked","TransactionId":"%s",\
                     "TransactionInformation":"%s","TransactionMutability":"Immutable","StatementReference":[],\
                     "SupplementaryData":[]}""".formatted(account.substring(Math.max(0, account.length() - 4)),
-                    movements[i][1], movements[i][0], day, 10 + i, day, 10 + i, id, movements[i][2]));
+                    movements[i][1], movements[i][0], balance.toPlainString(), day, 10 + i, day, 10 + i, id, movements[i][2]));
         }
         return "{\"OperationId\":\"" + operationId + "\",\"Status\":\"OK\",\"Data\":{\"Transaction\":[" + transactions
                 + "]},\"AdditionalInformation\":null,\"Error\":null,\"LifeSpan\":null}";
@@ -172,7 +191,8 @@ public final class DemoKhipu implements AutoCloseable {
         }
         String operationId = UUID.randomUUID().toString();
         int answer = asked.computeIfAbsent(account, a -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-        String envelope = envelope(operationId, account, LocalDate.now(ZoneId.of("America/Santiago")), reverseLater && answer > 1);
+        String envelope = envelope(operationId, account, LocalDate.now(ZoneId.of("America/Santiago")), reverseLater && answer > 1,
+                gapIn.contains(account));
         if (callbackUrl == null) {
             return json(200, envelope);
         }

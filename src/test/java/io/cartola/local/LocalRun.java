@@ -69,6 +69,7 @@ public final class LocalRun {
             String dropped = listed.get(listed.size() - 1);
             if (demo != null) {
                 demo.withholdNextCallback(dropped);
+                demo.leaveGapIn(listed.get(0));
             }
             say("%ninvoking fetch with the schedule's event %s for accounts %s", event, accounts);
             JsonNode answer = fetch(cartola, event);
@@ -155,6 +156,25 @@ public final class LocalRun {
                 showDay(data, file);
             }
         }
+        for (Path file : files) {
+            if (data.relativize(file).startsWith("days")) {
+                showRecord(data, file);
+            }
+        }
+    }
+
+    /** The account-day's record: closed, reconciled against the bank's balances, and where a gap is. */
+    static void showRecord(Path data, Path record) throws IOException {
+        JsonNode day = JSON.readTree(record.toFile());
+        String account = day.path("account").asText();
+        say("%nthe day's record of %s (%s): %s, %s%s", mask(account), data.relativize(record).toString().replace(account, mask(account)),
+                day.path("closed").asBoolean() ? "closed" : "not closed (no snapshot after 23:00 yet)",
+                day.path("reconciliation").asText(), day.path("gapAmount").isTextual()
+                        ? " of " + day.get("gapAmount").asText() + " CLP between " + day.at("/gaps/0/after").asText() + " and "
+                                + day.at("/gaps/0/before").asText() + " (the stand-in's balances include a debit it never listed)"
+                        : "");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) day).put("account", mask(account));
+        say("  %s", JSON.writeValueAsString(day));
     }
 
     /** The account's day as an analyst sums it: the current lines (RemovedAt null), and what left the day. */
