@@ -228,8 +228,11 @@ public class FetchFunctionTest {
         assertEquals("NO_CODE", record(first, 0).at("/error/code").asText());
         JsonPath accepted = fetch(schedulerInput("async", async));
         // the callback's answer, stored as the webhook stores it: the exact bytes under the request's id
-        S3Objects.client().putObject(b -> b.bucket(io.cartola.testing.MotoServer.BUCKET).key("raw/btgpactual.cl/account=" + async + "/date="
-                + today() + "/" + accepted.getString("accounts[0].requestId") + ".json"),
+        JsonNode pending = JSON.readTree(s3.text("state/btgpactual.cl/account=" + async + ".json").orElseThrow()).at("/pending/0");
+        String rawKey = new io.cartola.records.AccountRequest("btgpactual.cl", async, accepted.getString("accounts[0].requestId"),
+                java.time.Instant.parse(pending.get("requestedAt").asText()), java.time.LocalDate.parse(today()),
+                io.cartola.records.Mode.async).rawKey();
+        S3Objects.client().putObject(b -> b.bucket(io.cartola.testing.MotoServer.BUCKET).key(rawKey),
                 software.amazon.awssdk.core.sync.RequestBody.fromString(noCode.replace("op-nc", "op-nc-async")));
 
         // the next run takes both answers in as failures: Khipu's wait holds, nothing counts as stored data
