@@ -50,13 +50,16 @@ class ReadmeQueriesTest {
         Trino trino = Trino.get();
         String folder = "run-" + UUID.randomUUID();
         ViewFixture.write(trino.files().resolve(folder));
+        DaysFixture.write(trino.files().resolve(folder));
         GlueTable table = GlueTable.fromTemplate("TransactionsTable", "local:///" + folder + "/");
+        GlueTable days = GlueTable.fromTemplate("DaysTable", "local:///" + folder + "/");
         try (Connection c = trino.connect(); Statement sql = c.createStatement()) {
             for (String schema : List.of(SCHEMA, OLD_SCHEMA)) {
                 sql.execute("DROP SCHEMA IF EXISTS hive." + schema + " CASCADE");
                 sql.execute("CREATE SCHEMA hive." + schema);
             }
             sql.execute(table.trinoDdl(SCHEMA));
+            sql.execute(days.trinoDdl(SCHEMA));
             sql.execute(table.withInjectedAccount().trinoDdl(OLD_SCHEMA));
         }
     }
@@ -158,5 +161,16 @@ class ReadmeQueriesTest {
             assertEquals(new BigDecimal("4200"), sum(day, 5));
             assertEquals(new BigDecimal("10000000000000.00001"), sum(rows.stream().filter(r -> r.get(1).equals(OTHER)).toList(), 5));
         }
+    }
+
+    /** The day records as cartola's live path wrote them, queried over every account of the month, no account given. */
+    @Test
+    void everyAccountDayThisMonthNotClosedAndBalanced() throws Exception {
+        List<List<Object>> rows = athena("every account-day this month not closed and balanced").stream()
+                .filter(r -> String.valueOf(r.get(1)).startsWith("00003300000")).toList();
+        assertEquals(List.of(DaysFixture.OPEN, DaysFixture.GAP), rows.stream().map(r -> r.get(1)).toList(), rows.toString());
+        assertEquals(List.of("false", "balanced"), List.of(String.valueOf(rows.get(0).get(2)), rows.get(0).get(3)));
+        assertEquals(List.of("true", "gap", "-15000"), List.of(String.valueOf(rows.get(1).get(2)), rows.get(1).get(3),
+                new BigDecimal(String.valueOf(rows.get(1).get(4))).stripTrailingZeros().toPlainString()));
     }
 }
