@@ -121,7 +121,8 @@ public record FetchInput(List<String> accounts, String mode, boolean force, Stri
             return null;
         }
 
-        private static List<String> accounts(JsonNode node) {
+        /** {@code accounts}: absent, or an array of strings (each checked later, by the account rules). */
+        public static List<String> accounts(JsonNode node) {
             if (node == null || node.isNull()) {
                 return null;
             }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -82,7 +81,7 @@ public record RebuildInput(LocalDate from, LocalDate to, List<String> accounts, 
                     throw new InvalidInputException("event: unknown field \"" + Accounts.printable(name, 40) + "\"; " + SHAPE);
                 }
             }
-            return new RebuildInput(date(event, "from"), date(event, "to"), accounts(event.get("accounts")), text(event, "after"));
+            return new RebuildInput(date(event, "from"), date(event, "to"), io.cartola.fetch.FetchInput.Reader.accounts(event.get("accounts")), text(event, "after"));
         }
 
         private static LocalDate date(JsonNode event, String field) {
@@ -103,23 +102,6 @@ public record RebuildInput(LocalDate from, LocalDate to, List<String> accounts, 
                 throw new InvalidInputException(field + ": must be a string");
             }
             return node.asText();
-        }
-
-        private static List<String> accounts(JsonNode node) {
-            if (node == null || node.isNull()) {
-                return null;
-            }
-            if (!node.isArray()) {
-                throw new InvalidInputException("accounts: must be an array of account numbers");
-            }
-            List<String> accounts = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                if (!node.get(i).isTextual()) {
-                    throw new InvalidInputException("accounts[" + i + "]: must be a string");
-                }
-                accounts.add(node.get(i).asText());
-            }
-            return accounts;
         }
     }
 }
