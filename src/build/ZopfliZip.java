@@ -16,7 +16,7 @@ import com.googlecode.pngtastic.core.processing.zopfli.Options;
 import com.googlecode.pngtastic.core.processing.zopfli.Zopfli;
 
 /**
- * Rewrites a zip with every entry deflated by Zopfli (issue 12: the native function.zip must stay under 20 MB).
+ * Rewrites a zip with every entry deflated by Zopfli (the native function.zip must stay under 20 MB).
  * Zopfli writes standard deflate streams, read by any unzip and by Lambda, about 2% smaller than zlib's level 9,
  * at the cost of compression time (about 2.5 minutes for the 60 MB executable with one iteration). Entry names,
  * times and Unix modes (bootstrap's 0755) are kept; the result is inflated again and checked against the input.

@@ -7,7 +7,7 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 
 /**
- * Issue 12 (native size): keeps Jackson's Joda-Time module, and with it joda-time, out of the native executable.
+ * For size: keeps Jackson's Joda-Time module, and with it joda-time, out of the native executable.
  * Quarkus' Lambda runtime copies this application's ObjectMapper at build time and registers {@code JodaModule} on the
  * copy (AmazonLambdaMapperRecorder, the mapper Funqy reads and writes function input and output with). Its serializers
  * and their Joda formatters then sit in the image heap, which makes joda-time's code reachable (1,867 methods,

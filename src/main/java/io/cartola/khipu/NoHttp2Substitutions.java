@@ -13,7 +13,7 @@ import io.vertx.core.impl.future.PromiseInternal;
 import io.vertx.core.net.SocketAddress;
 
 /**
- * Native executable only (issue 12, size): Vert.x' HTTP client without HTTP/2. cartola's Vert.x clients (the REST
+ * Native executable only, for its size: Vert.x' HTTP client without HTTP/2. cartola's Vert.x clients (the REST
  * client for Khipu, the OIDC client for Khipu's token endpoint) speak HTTP/1.1: neither sets http2 or ALPN, so Vert.x
  * never negotiates h2 nor attempts an h2c upgrade. These two methods of Vert.x 4.5's HttpChannelConnector are the only
  * ways into Vert.x' HTTP/2 client connection and Netty's HTTP/2 codec; without them both drop out of the executable

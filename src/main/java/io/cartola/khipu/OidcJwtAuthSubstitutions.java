@@ -14,7 +14,7 @@ import jakarta.json.JsonObject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Native executable only (issue 12, size): Khipu's token comes with client_secret basic/post, so the OIDC client's
+ * Native executable only, for its size: Khipu's token comes with client_secret basic/post, so the OIDC client's
  * JWT client authentication (private_key_jwt, client_secret_jwt, JWT bearer grant assertions signed here) is left out.
  * These two methods, and smallrye-jwt's JwtProvider (registered for reflection as a service), are the only ways into
  * smallrye-jwt-build and jose4j; without them the native executable drops both. JVM mode is unchanged. Configuring quarkus.oidc-client.credentials.jwt.* in the native executable fails

@@ -8,7 +8,7 @@ import com.oracle.svm.core.annotate.Substitute;
 import com.oracle.svm.core.annotate.TargetClass;
 
 /**
- * Native executable only (issue 12, size): no XML catalogs (javax.xml.catalog) in the JDK's XML parser. The only XML
+ * Native executable only, for its size: no XML catalogs (javax.xml.catalog) in the JDK's XML parser. The only XML
  * cartola parses is the S3 client's responses, through StAX with DTDs and external entities off (the SDK's
  * XmlDomParser), so no entity is ever resolved and no catalog (configured by javax.xml.catalog.files, which cartola
  * never sets) is ever read. Yet the StAX parser's entity manager can reach catalog loading, which parses the catalog
