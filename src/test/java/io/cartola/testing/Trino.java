@@ -76,7 +76,6 @@ public final class Trino {
                     "coordinator=true",
                     "node-scheduler.include-coordinator=true",
                     // one node, its own worker: a heartbeat missed on a loaded machine must not take it out of service
-                    // ("No nodes available to run query")
                     "failure-detector.enabled=false",
                     "http-server.http.port=" + port,
                     "discovery.uri=http://127.0.0.1:" + port,
