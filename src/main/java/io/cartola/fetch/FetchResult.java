@@ -2,7 +2,9 @@ package io.cartola.fetch;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -35,6 +37,28 @@ public record FetchResult(Mode mode, int queued, int accepted, int stored, int f
         List<String> problems) {
 
     static final int MAX_LISTED = 1000;
+
+    /** The run's counts as metrics, the same for an in-process run, a planning run and a worker's batch; then the gauges. */
+    Map<String, Number> metrics(RunGauges gauges) {
+        Map<String, Number> values = new LinkedHashMap<>();
+        values.put("AccountsRequested", accepted + stored + failed + skipped);
+        values.put("AccountsAccepted", accepted);
+        values.put("AccountsStored", stored);
+        values.put("AccountsFailed", failed);
+        values.put("AccountsSkipped", skipped);
+        values.put("AccountsLost", lost);
+        values.put("AccountsRefused", refused);
+        values.put("AccountsNotReached", notReached);
+        values.put("AccountsUnauthorised", unauthorised);
+        if (queued > 0) {
+            values.put("AccountsQueued", queued);
+        }
+        if (view != null) {
+            values.putAll(view.metrics());
+        }
+        values.putAll(gauges.metrics());
+        return values;
+    }
 
     static FetchResult of(Mode mode, List<AccountResult> accounts, List<String> problems) {
         Tally tally = new Tally();

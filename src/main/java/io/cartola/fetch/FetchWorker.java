@@ -34,7 +34,7 @@ import io.cartola.telemetry.Metrics;
 
 /**
  * Fetches the accounts a planning run queued, one message each. The account's run is claimed in its
- * state with the same conditional write that records the request (see {@link FetchService#fetchOne}), so
+ * state with the same conditional write that records the request (see {@link AccountFetch#fetch}), so
  * a second delivery of the same message does not ask Khipu again (Khipu bills each request). A failure
  * that may pass (Khipu or storage unreachable, 429, 5xx) frees the claim and is redelivered by the queue;
  * the rest is recorded and done.
@@ -49,7 +49,7 @@ public class FetchWorker {
     // a message put back waits 30 s, doubling with each delivery, at most SQS's 15 minutes, with full jitter
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
 
-    private final FetchService fetch;
+    private final AccountFetch fetch;
     private final AccountStates states;
     private final PendingRequests pendingRequests;
     private final Optional<AccountQueue> queue;
@@ -57,7 +57,7 @@ public class FetchWorker {
     private final Metrics metrics;
     private final Clock clock;
 
-    public FetchWorker(FetchService fetch, AccountStates states, PendingRequests pendingRequests, Optional<AccountQueue> queue,
+    public FetchWorker(AccountFetch fetch, AccountStates states, PendingRequests pendingRequests, Optional<AccountQueue> queue,
             CartolaConfig config, Metrics metrics, Clock clock) {
         this.fetch = fetch;
         this.states = states;
@@ -125,7 +125,7 @@ public class FetchWorker {
         // sent once the request is in the account's state: if this worker dies while Khipu is asked, the look still
         // comes at the deadline and finds the request unanswered
         Consumer<AccountRequest> asking = looks == null ? null : s -> looks.add(task.recheckOf(s.requestId()));
-        return settle(task, fetch.fetchOne(task.account(), task.mode(), task.force(), task.claimKey(), asking, Instant.MAX,
+        return settle(task, fetch.fetch(task.account(), task.mode(), task.force(), task.claimKey(), asking, Instant.MAX,
                 gauges));
     }
 
@@ -183,7 +183,7 @@ public class FetchWorker {
         }
         LOG.infof("fetch-worker account=%s: no callback for request %s by %s; fetching now", Accounts.mask(task.account()),
                 task.recheck(), pending.get().deadline());
-        return settle(task, fetch.fetchOne(task.account(), Mode.async, false, task.claimKey(), null, Instant.MAX, gauges));
+        return settle(task, fetch.fetch(task.account(), Mode.async, false, task.claimKey(), null, Instant.MAX, gauges));
     }
 
     /** Whether the account was asked again, or had data stored, after {@code lost} was requested. */
@@ -205,7 +205,7 @@ public class FetchWorker {
         int redelivered = (int) done.stream().filter(Done::redeliver).count();
         List<AccountResult> settled = done.stream().filter(d -> !d.redeliver() && d.result() != null).map(Done::result).toList();
         FetchResult result = FetchResult.of(null, settled, List.of());
-        Map<String, Number> values = FetchService.metrics(result, gauges);
+        Map<String, Number> values = result.metrics(gauges);
         int lostPutBack = done.stream().filter(d -> d.redeliver() && d.result() != null && d.result().lostOperations() != null)
                 .mapToInt(d -> d.result().lostOperations()).sum();
         values.put("AccountsLost", result.lost() + lostPutBack);

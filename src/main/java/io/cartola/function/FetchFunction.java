@@ -4,7 +4,7 @@ import jakarta.inject.Inject;
 
 import io.cartola.fetch.FetchInput;
 import io.cartola.fetch.FetchResult;
-import io.cartola.fetch.FetchService;
+import io.cartola.fetch.FetchRun;
 import io.quarkus.funqy.Funq;
 
 /**
@@ -15,7 +15,7 @@ import io.quarkus.funqy.Funq;
 public class FetchFunction {
 
     @Inject
-    FetchService fetch;
+    FetchRun fetch;
 
     @Funq("fetch")
     public FetchResult fetch(FetchInput input) {

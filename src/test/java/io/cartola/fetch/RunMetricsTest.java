@@ -18,7 +18,7 @@ class RunMetricsTest {
         FetchResult result = FetchResult.of(null, List.of(AccountResult.duplicate("****0001", "run-1"),
                 AccountResult.unauthorised("****0002", java.time.Instant.now(), null),
                 AccountResult.skipped("****0003", null, "not asked: past cartola.fetch.max-accounts", null)), List.of());
-        Map<String, Number> metrics = FetchService.metrics(result, new RunGauges());
+        Map<String, Number> metrics = result.metrics(new RunGauges());
         assertEquals(3, metrics.get("AccountsSkipped"));
         assertEquals(1, metrics.get("AccountsNotReached"), "only the account past the limit");
         assertEquals(1, metrics.get("AccountsUnauthorised"));

@@ -51,7 +51,7 @@ class SyncWayBackTest {
         gauges.seen(onSync, T.plusSeconds(60));
         gauges.seen(AccountState.initial("btgpactual.cl", "000022334455", T), T.plusSeconds(60));
         FetchResult result = FetchResult.of(Mode.async, List.<AccountResult>of(), List.of());
-        assertEquals(1, FetchService.metrics(result, gauges).get("AccountsOnSync"));
-        assertFalse(FetchService.metrics(result, new RunGauges()).containsKey("AccountsOnSync"), "none without states seen");
+        assertEquals(1, result.metrics(gauges).get("AccountsOnSync"));
+        assertFalse(result.metrics(new RunGauges()).containsKey("AccountsOnSync"), "none without states seen");
     }
 }

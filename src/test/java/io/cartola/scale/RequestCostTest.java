@@ -27,7 +27,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.cartola.callback.CallbackService;
 import io.cartola.fetch.FetchInput;
-import io.cartola.fetch.FetchService;
+import io.cartola.fetch.FetchRun;
 import io.cartola.testing.Accounts;
 import io.cartola.testing.ElasticMq;
 import io.cartola.testing.Envelopes;
@@ -126,7 +126,7 @@ public class RequestCostTest {
     }
 
     @Inject
-    FetchService planner;
+    FetchRun planner;
     @Inject
     CallbackService webhook;
 

@@ -21,7 +21,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cartola.callback.CallbackService;
 import io.cartola.fetch.FetchInput;
 import io.cartola.fetch.FetchResult;
-import io.cartola.fetch.FetchService;
+import io.cartola.fetch.FetchRun;
 import io.cartola.testing.Accounts;
 import io.cartola.testing.ElasticMq;
 import io.cartola.testing.Envelopes;
@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 public class ScaleOutTest {
 
     @Inject
-    FetchService planner;
+    FetchRun planner;
     @Inject
     CallbackService webhook;
 
