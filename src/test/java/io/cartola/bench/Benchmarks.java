@@ -157,9 +157,10 @@ public final class Benchmarks {
         }
         if (nat.isPresent()) {
             Path exe = nat.get().executable();
-            Path zip = exe.resolveSibling("function.zip");
-            say("native executable %d MB, function.zip %s", Files.size(exe) / (1024 * 1024),
-                    Files.exists(zip) ? Files.size(zip) / (1024 * 1024) + " MB" : "not built");
+            // the native build's zip; target/function.zip is whatever the last package wrote (this run's JVM build)
+            Path zip = exe.resolveSibling("native").resolve("function.zip");
+            say("native executable %,d bytes, native function.zip %s", Files.size(exe),
+                    Files.exists(zip) ? String.format("%,d bytes", Files.size(zip)) : "not built (target/native/function.zip)");
         }
     }
 

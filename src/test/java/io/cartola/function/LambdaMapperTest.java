@@ -10,7 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * {@link NoJodaModule} in the running application: the mapper Funqy reads fetch's input and writes its answer with
+ * {@link io.cartola.nativeimage.NoJodaModule} in the running application: the mapper Funqy reads fetch's input and writes its answer with
  * has no Joda-Time serializers. In process only (a native executable is another process; there, Joda-Time's absence
  * from the call tree is the proof); the same profile as FetchFunctionTest, so no second start.
  */

@@ -1,4 +1,4 @@
-package io.cartola.function;
+package io.cartola.nativeimage;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;

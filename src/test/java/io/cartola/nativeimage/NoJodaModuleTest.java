@@ -1,4 +1,4 @@
-package io.cartola.function;
+package io.cartola.nativeimage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

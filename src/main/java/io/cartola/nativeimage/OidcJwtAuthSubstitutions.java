@@ -1,4 +1,4 @@
-package io.cartola.khipu;
+package io.cartola.nativeimage;
 
 import java.security.Key;
 import java.util.Map;
