@@ -82,14 +82,18 @@ public record FetchInput(List<String> accounts, String mode, boolean force, Stri
             if (other != null) {
                 throw new InvalidInputException("event: " + other + " is not a fetch trigger; " + ACCEPTED_SHAPES);
             }
+            onlyFields(event, FIELDS, ", expected only \"accounts\", \"mode\" and \"force\"; " + ACCEPTED_SHAPES);
+            return new FetchInput(accounts(event.get("accounts")), mode(event.get("mode")), force(event.get("force")), "direct");
+        }
+
+        /** Refuses a document with a field not in {@code fields}, naming it; {@code rule} ends the message. */
+        public static void onlyFields(JsonNode event, Set<String> fields, String rule) {
             for (Iterator<String> names = event.fieldNames(); names.hasNext();) {
                 String name = names.next();
-                if (!FIELDS.contains(name)) {
-                    throw new InvalidInputException("event: unknown field \"" + Accounts.printable(name, 40)
-                            + "\", expected only \"accounts\", \"mode\" and \"force\"; " + ACCEPTED_SHAPES);
+                if (!fields.contains(name)) {
+                    throw new InvalidInputException("event: unknown field \"" + Accounts.printable(name, 40) + "\"" + rule);
                 }
             }
-            return new FetchInput(accounts(event.get("accounts")), mode(event.get("mode")), force(event.get("force")), "direct");
         }
 
         private static FetchInput scheduled(JsonNode event) {

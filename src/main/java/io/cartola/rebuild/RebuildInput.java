@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -75,12 +74,7 @@ public record RebuildInput(LocalDate from, LocalDate to, List<String> accounts, 
             if (event == null || !event.isObject()) {
                 throw new InvalidInputException("event: not a JSON object; " + SHAPE);
             }
-            for (Iterator<String> names = event.fieldNames(); names.hasNext();) {
-                String name = names.next();
-                if (!FIELDS.contains(name)) {
-                    throw new InvalidInputException("event: unknown field \"" + Accounts.printable(name, 40) + "\"; " + SHAPE);
-                }
-            }
+            io.cartola.fetch.FetchInput.Reader.onlyFields(event, FIELDS, "; " + SHAPE);
             return new RebuildInput(date(event, "from"), date(event, "to"), io.cartola.fetch.FetchInput.Reader.accounts(event.get("accounts")), text(event, "after"));
         }
 
