@@ -53,11 +53,18 @@ final class DayLines {
         Instant t = s.at();
         int added = 0, changed = 0, removed = 0;
         boolean modified = false;
+        // the same for every new line of this snapshot (merging it records no time after t): looked up once, not
+        // once a line, which made a first snapshot of n lines cost n^2 (1,000 lines: 2.6 s and 1.9 GB allocated)
+        Instant later = null;
+        boolean laterFound = false;
         for (Map.Entry<String, ObjectNode> e : s.lines().entrySet()) {
             ObjectNode line = lines.get(e.getKey());
             ObjectNode incoming = e.getValue();
             if (line == null) {
-                Instant later = nextKnownAfter(t);
+                if (!laterFound) {
+                    later = nextKnownAfter(t);
+                    laterFound = true;
+                }
                 incoming.put(FIRST_SEEN_AT, t.toString());
                 incoming.put(REMOVED_AT, later == null ? null : later.toString());
                 lines.put(e.getKey(), incoming);
