@@ -17,8 +17,8 @@ import com.googlecode.pngtastic.core.processing.zopfli.Zopfli;
 
 /**
  * Rewrites a zip with every entry deflated by Zopfli (the native function.zip must stay under 20 MB).
- * Zopfli writes standard deflate streams, read by any unzip and by Lambda, about 2% smaller than zlib's level 9,
- * at the cost of compression time (about 2.5 minutes for the 60 MB executable with one iteration). Entry names,
+ * Zopfli writes standard deflate streams, read by any unzip and by Lambda, smaller than zlib's (3% below Quarkus'
+ * level 6 for cartola's executable, measured in docs/native.md), at the cost of compression time (a minute or two). Entry names,
  * times and Unix modes (bootstrap's 0755) are kept; the result is inflated again and checked against the input.
  *
  * Run by the native profile's antrun step: java ZopfliZip.java IN OUT ITERATIONS
