@@ -107,7 +107,7 @@ public record FetchInput(List<String> accounts, String mode, boolean force, Stri
         }
 
         /** Names the AWS event a function was wired to by mistake, or null. */
-        private static String recognise(JsonNode event) {
+        public static String recognise(JsonNode event) {
             JsonNode records = event.get("Records");
             if (records != null && records.isArray()) {
                 JsonNode first = records.path(0);

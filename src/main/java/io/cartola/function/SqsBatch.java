@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 
+import io.cartola.fetch.FetchInput;
 import io.cartola.fetch.InvalidInputException;
 import io.cartola.records.Accounts;
 
@@ -82,12 +83,10 @@ public final class SqsBatch {
                 return "an EventBridge event (\"" + Accounts.printable(event.path("detail-type").asText(), 60) + "\" from \""
                         + Accounts.printable(event.path("source").asText(), 60) + "\")";
             }
-            JsonNode first = event.path("Records").path(0);
-            if (first.isObject()) {
-                return "a batch of records from " + Accounts.printable(first.path("eventSource").asText(first.path("EventSource").asText("?")), 40);
-            }
-            if (event.has("httpMethod") || event.has("routeKey") || event.has("requestContext")) {
-                return "an HTTP request (API Gateway or a Function URL)";
+            // a batch of records never gets here: the reader names its first record's eventSource
+            String other = FetchInput.Reader.recognise(event);
+            if (other != null) {
+                return other;
             }
             if (event.isEmpty()) {
                 return "an empty object {}";
